@@ -1,0 +1,225 @@
+"""Build a graph directory from a folder of documents.
+
+Reads every supported file, extracts it, and writes ``extractions/*.json``
+(one per document) and ``manifest.json``. A file that cannot be read is
+recorded as a problem and skipped; the rest of the corpus is still built.
+Every output file is written atomically (a temporary file, then a rename),
+and the manifest last, so an interrupted build leaves the previous graph usable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import GraphNotBuiltError, IngestError
+from .extract import extract_document
+from .extract.pipeline import PIPELINE_VERSION
+from .ingest import read_document, supported
+from .records import Extraction, Problem, extraction_from_dict
+from .resolve import resolve_units
+
+EXTRACTIONS = "extractions"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class DocumentSummary:
+    name: str
+    sha256: str
+    format: str
+    encoding: str | None
+    tasks: int
+    assignments: int
+    warnings: list[str]
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per-document counts and every problem met."""
+
+    out_dir: str
+    documents: list[DocumentSummary] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def tasks(self) -> int:
+        return sum(d.tasks for d in self.documents)
+
+    @property
+    def assignments(self) -> int:
+        return sum(d.assignments for d in self.documents)
+
+
+def discover(inputs: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Files to build as ``(path, document name)``, and problems met on the way.
+
+    Folders are walked (symbolic links to folders are not followed, so a
+    link loop cannot trap the walk); hidden files are ignored; files with no
+    reader are reported. The document name is the path relative to the folder.
+    """
+    found: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    for item in inputs:
+        root = Path(item)
+        if root.is_file():
+            found.append((root, root.name))
+            continue
+        if not root.is_dir():
+            problems.append(Problem(str(root), "no such file or folder", "error"))
+            continue
+
+        def onerror(exc: OSError) -> None:
+            problems.append(Problem(str(exc.filename), f"folder cannot be read ({exc.strerror}); check its permissions", "error"))
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for fn in sorted(filenames):
+                if fn.startswith(".") or fn.upper().startswith("README"):
+                    continue
+                path = Path(dirpath) / fn
+                rel = path.relative_to(root).as_posix()
+                if not supported(path):
+                    problems.append(
+                        Problem(str(path), "skipped: no reader for this file type (use .txt, .html, .docx or .pdf)", "warning")
+                    )
+                    continue
+                if path.is_symlink() and not path.exists():
+                    problems.append(Problem(str(path), "broken symbolic link; remove it or fix its target", "error"))
+                    continue
+                found.append((path, rel))
+    return found, problems
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _file_name(doc_name: str) -> str:
+    return doc_name.replace("/", "__") + ".json"
+
+
+def build_corpus(
+    inputs: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    encoding: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
+) -> BuildReport:
+    """Build ``out_dir`` from the documents in ``inputs`` (files or folders).
+
+    Parameters
+    ----------
+    inputs:
+        Files and folders to read.
+    out_dir:
+        The graph directory to write.
+    encoding:
+        Force this text encoding for .txt and .html files.
+    progress:
+        Called with each document name after it is processed (for a progress bar).
+    on_files:
+        Called once with the number of files found.
+    """
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    files, problems = discover(inputs)
+    if on_files:
+        on_files(len(files))
+    report = BuildReport(out_dir=str(out), problems=problems)
+    extractions: list[Extraction] = []
+    names: set[str] = set()
+    for path, name in files:
+        try:
+            doc = read_document(path, encoding=encoding)
+            doc = type(doc)(**{**doc.__dict__, "name": name})
+            ex = extract_document(doc)
+        except IngestError as exc:
+            report.problems.append(Problem(str(path), f"skipped: {exc.problem}. {exc.advice}", "error"))
+        except Exception as exc:  # a bug must not lose the rest of the corpus
+            report.problems.append(
+                Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
+            )
+        else:
+            ex = Extraction(**{**ex.__dict__, "units": {k: v["id"] or "" for k, v in resolve_units(ex).items()}})
+            extractions.append(ex)
+            names.add(name)
+            for w in ex.warnings:
+                report.problems.append(Problem(str(path), w, "warning"))
+            report.documents.append(
+                DocumentSummary(
+                    name=name,
+                    sha256=ex.sha256,
+                    format=ex.format,
+                    encoding=doc.encoding,
+                    tasks=len(ex.tasks),
+                    assignments=sum(len(t.mentions) for t in ex.tasks),
+                    warnings=list(ex.warnings),
+                )
+            )
+        if progress:
+            progress(name)
+    ext_dir = out / EXTRACTIONS
+    for ex in extractions:
+        _atomic_write(ext_dir / _file_name(ex.doc), json.dumps(ex.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    keep = {_file_name(n) for n in names}
+    if ext_dir.is_dir():
+        for stale in ext_dir.glob("*.json"):
+            if stale.name not in keep:
+                stale.unlink()
+    report.seconds = time.perf_counter() - t0
+    _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return report
+
+
+def manifest(report: BuildReport) -> dict[str, Any]:
+    """The build's record: inputs with sha256, versions, counts and problems (no timestamps,
+    so that building the same input twice gives the same file)."""
+    import spacy
+
+    return {
+        "policykg": __version__,
+        "pipeline": PIPELINE_VERSION,
+        "versions": {"python": platform.python_version(), "spacy": spacy.__version__},
+        "inputs": [d.__dict__ for d in sorted(report.documents, key=lambda d: d.name)],
+        "counts": {
+            "documents": len(report.documents),
+            "tasks": report.tasks,
+            "assignments": report.assignments,
+            "skipped": len(report.skipped),
+        },
+        "problems": [p.__dict__ for p in report.problems],
+    }
+
+
+def load_extractions(graph_dir: str | Path) -> list[Extraction]:
+    """The extractions a build wrote, in document-name order."""
+    ext_dir = Path(graph_dir) / EXTRACTIONS
+    if not ext_dir.is_dir():
+        raise GraphNotBuiltError(
+            f"{graph_dir}: no built graph here (no {EXTRACTIONS}/ folder). Run `policykg build DOCS_DIR -o {graph_dir}` first"
+        )
+    out = [extraction_from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(ext_dir.glob("*.json"))]
+    return sorted(out, key=lambda e: e.doc)

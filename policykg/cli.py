@@ -1,0 +1,189 @@
+"""The ``policykg`` command. Each command parses options, calls one library
+function and formats its result; errors become ``click.ClickException``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import PolicyKGError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PolicyKGError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from .build import _atomic_write
+
+        _atomic_write(Path(output), text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="policykg")
+def main() -> None:
+    """Build and query a knowledge graph of who is responsible for what in policy documents."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", default="graph", show_default=True, type=click.Path(path_type=Path),
+              help="Graph directory to write.")
+@click.option("--encoding", default=None, help="Text encoding of .txt/.html files (default: detect).")
+@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@_errors
+def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, quiet: bool) -> None:
+    """Build a graph from documents (files or folders of .txt, .html, .docx, .pdf).
+
+    Example: policykg build data/samples -o graph/
+    """
+    from tqdm import tqdm
+
+    from .build import build_corpus
+
+    bar: Any = None
+
+    def on_files(n: int) -> None:
+        nonlocal bar
+        bar = tqdm(total=n, unit="doc", desc="building", disable=quiet, file=sys.stderr)
+
+    def progress(name: str) -> None:
+        bar.set_postfix_str(name[-30:], refresh=False)
+        bar.update(1)
+
+    report = build_corpus(inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files)
+    if bar is not None:
+        bar.close()
+    click.echo(
+        f"Built {out_dir}: {len(report.documents)} documents, {report.tasks} tasks, "
+        f"{report.assignments} assignments in {report.seconds:.1f} s."
+    )
+    for d in report.documents:
+        click.echo(f"  {d.name}: {d.tasks} tasks, {d.assignments} assignments")
+    if report.skipped:
+        click.echo(f"Skipped {len(report.skipped)} file(s):")
+        for p in report.skipped:
+            click.echo(f"  {p.path}: {p.message}")
+    warnings = [p for p in report.problems if p.severity == "warning"]
+    if warnings:
+        click.echo(f"{len(warnings)} warning(s):")
+        for p in warnings:
+            click.echo(f"  {p.path}: {p.message}")
+    click.echo(f"Manifest: {Path(out_dir) / 'manifest.json'}")
+    if strict and report.skipped:
+        raise click.ClickException(f"{len(report.skipped)} file(s) were skipped (--strict)")
+
+
+@main.group()
+def export() -> None:
+    """Export tables (assignments, places, pairings) from a built graph."""
+
+
+def _export_command(kind: str) -> None:
+    from . import export as ex
+
+    rows_fn, fields = {
+        "assignments": (ex.assignment_rows, ex.ASSIGNMENT_FIELDS),
+        "places": (ex.place_rows, ex.PLACE_FIELDS),
+        "pairings": (ex.pairing_rows, ex.PAIRING_FIELDS),
+    }[kind]
+
+    @export.command(name=kind, help=f"Export {kind} as JSON Lines or CSV.\n\nExample: policykg export {kind} graph/ --format csv")
+    @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+    @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+    @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+    @_errors
+    def command(graph_dir: Path, fmt: str, output: str | None) -> None:
+        from .build import load_extractions
+
+        rows = list(rows_fn(load_extractions(graph_dir)))
+        _emit(ex.to_jsonl(rows) if fmt == "jsonl" else ex.to_csv(rows, fields), output)
+
+
+for _kind in ("assignments", "places", "pairings"):
+    _export_command(_kind)
+
+
+@main.command()
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Folder of *.gold.json files (or one file).")
+@click.argument("source", type=click.Path(exists=True, path_type=Path), default="graph")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--errors", "show_errors", is_flag=True, help="List every false positive and negative.")
+@_errors
+def evaluate(gold_dir: Path, source: Path, fmt: str, show_errors: bool) -> None:
+    """Score a built graph (or an `export assignments` file) against gold annotations.
+
+    Example: policykg evaluate --gold tests/golden/ graph/
+    """
+    from .evaluate import evaluate as run, tasks_from_extraction, tasks_from_rows
+    from .export import read_rows
+
+    if source.is_dir():
+        from .build import load_extractions
+
+        project = {e.doc: tasks_from_extraction(e) for e in load_extractions(source)}
+    else:
+        fmt_in = "csv" if source.suffix.lower() == ".csv" else "jsonl"
+        project = tasks_from_rows(read_rows(source.read_text(encoding="utf-8"), fmt_in))
+    result = run(gold_dir, project)
+    rows = result.table()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        from .export import to_csv
+
+        click.echo(to_csv(rows, tuple(rows[0])), nl=False)
+    else:
+        click.echo(format_scores(rows))
+    for name in result.missing:
+        click.echo(f"warning: {name} has gold but is not in {source}", err=True)
+    if show_errors:
+        for d in result.documents:
+            if d.errors:
+                click.echo(f"\n== {d.doc}")
+                click.echo("\n".join(d.errors))
+
+
+def format_scores(rows: list[dict[str, Any]]) -> str:
+    """The evaluation table as aligned text (role-aware P/R/F1, unit-only F1, task recall)."""
+    head = ("document", "P", "R", "F1", "unit F1", "task R", "lead F1", "supp F1", "resp F1", "gold")
+    lines = [head]
+    for r in rows:
+        lines.append((
+            r["doc"], f"{r['P']:.3f}", f"{r['R']:.3f}", f"{r['F1']:.3f}", f"{r['unit_F1']:.3f}",
+            f"{r['task_recall']:.3f}", f"{r['lead_F1']:.3f}", f"{r['support_F1']:.3f}",
+            f"{r['responsible_F1']:.3f}", str(r["gold_assignments"]),
+        ))
+    widths = [max(len(str(row[i])) for row in lines) for i in range(len(head))]
+    out = []
+    for n, row in enumerate(lines):
+        if n == len(lines) - 1:
+            out.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
+        out.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,143 @@
+"""Extract: structured drafts → tasks with their units, roles, milestones, places, pairings.
+
+>>> from policykg.extract import extract_text
+>>> ex = extract_text("一、任务\\n1.修路。（责任单位：县交通局，各镇人民政府）\\n", name="a.txt")
+>>> [(m.role, m.text) for m in ex.tasks[0].mentions]
+[('responsible', '县交通局'), ('responsible', '各镇人民政府')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..records import Extraction, Mention, Milestone, Pairing, Place, SourceDocument, Task, TaskDraft
+from ..structure import structure_document
+from ..textview import TextView
+from .pipeline import make_doc, make_nlp
+from .places import find_pairings, find_places
+
+DEADLINE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|年底|末|年末|\d{1,2}\s*月(?:底|份)?)?\s*(?:前|之前)")
+
+__all__ = ["extract_document", "extract_text"]
+
+
+def _mentions(draft: TaskDraft, nlp) -> tuple[list[tuple[str, int, int, bool]], TextView]:  # type: ignore[no-untyped-def]
+    """(role, view start, view end, prose) per unit, with the view they index."""
+    jobs: list[tuple[TextView, dict[str, object]]] = []
+    for role, view in draft.unit_cells:
+        jobs.append((view, {"default_role": role, "in_cell": draft.kind == "row"}))
+    has_cells = any(v.text.strip() for _, v in draft.unit_cells)
+    jobs.append((draft.body, {"allow_prose": not has_cells}))
+    if draft.lead_in is not None:
+        jobs.append((draft.lead_in, {"allow_prose": True}))
+    docs = [make_doc(nlp, v.text, **opts) for v, opts in jobs]  # type: ignore[arg-type]
+    found: list[tuple[TextView, str, int, int, bool]] = []
+    labelled = inherited = False
+    for (view, _), doc in zip(jobs, nlp.pipe(docs)):
+        labelled = labelled or (view is not draft.lead_in and len(doc.spans["lists"]) > 0)
+        for span in doc.spans["units"]:
+            if view is draft.lead_in:
+                inherited = True
+            found.append((view, span.label_, span.start_char, span.end_char, bool(span._.prose)))
+    if inherited and not labelled:
+        # a lead-in ("驻村工作队要做到：") governs the items below it, as a label would
+        found = [f for f in found if f[0] is draft.lead_in]
+    elif labelled:
+        found = [f for f in found if f[0] is not draft.lead_in]
+    return found  # type: ignore[return-value]
+
+
+def _task(draft: TaskDraft, doc: SourceDocument, nlp) -> Task:  # type: ignore[no-untyped-def]
+    mentions: list[Mention] = []
+    seen: set[str] = set()
+    for view, role, s, e, prose in _mentions(draft, nlp):  # type: ignore[misc]
+        name = re.sub(r"\s+", "", view.text[s:e])
+        if name in seen:
+            continue
+        seen.add(name)
+        a, b = view.source_span(s, e)
+        mentions.append(Mention(doc.text[a:b], a, b, role, name, prose))  # type: ignore[arg-type]
+    milestones: list[Milestone] = []
+    for year, view in draft.milestones:
+        v = view.strip()
+        if not v.text:
+            continue
+        y = year
+        if not y:
+            m = DEADLINE_RE.search(v.text) or re.search(r"(?:19|20)\d{2}", v.text)
+            y = m.group(1) if m and m.groups() else (m.group(0) if m else "")
+        milestones.append(Milestone(y, v.raw, v.source_start, v.source_end))
+    if not draft.milestones:
+        for m in DEADLINE_RE.finditer(draft.body.text):
+            a, b = draft.body.source_span(m.start(), m.end())
+            milestones.append(Milestone(m.group(1), draft.body.raw[m.start() : m.end()], a, b))
+    parts = [draft.body] + list(draft.extra)
+    text = "\n".join(p.raw.strip() for p in parts)
+    start = min(p.source_start for p in parts if p.text)
+    end = max(p.source_end for p in parts if p.text)
+    if draft.title is not None and draft.title.text:
+        start = min(start, draft.title.source_start)
+    places = tuple(dict.fromkeys(p[0] for p in find_places(draft.body.text)))
+    return Task(
+        key=draft.key,
+        title=draft.title.raw.strip() if draft.title is not None and draft.title.text else None,
+        text=text,
+        section=draft.section,
+        start=start,
+        end=end,
+        mentions=tuple(mentions),
+        milestones=tuple(milestones),
+        prose=any(m.prose for m in mentions),
+        places=places,
+        kind=draft.kind,
+    )
+
+
+def extract_document(doc: SourceDocument) -> Extraction:
+    """Run structure and the extraction pipeline over one document."""
+    nlp = make_nlp()
+    structure = structure_document(doc)
+    tasks: list[Task] = []
+    for draft in structure.tasks:
+        task = _task(draft, doc, nlp)
+        if task.kind == "paragraph" and not task.mentions:
+            continue  # running text that assigns nothing is not a task
+        tasks.append(task)
+    places: dict[str, Place] = {}
+    pairings: dict[tuple[str, str, str], Pairing] = {}
+    for view in structure.paragraphs + tuple(d.body for d in structure.tasks if d.kind == "row"):
+        for name, ptype, parent, s, e in find_places(view.text):
+            if name not in places or (parent and places[name].parent is None):
+                a, b = view.source_span(s, e)
+                places[name] = Place(name, ptype, parent, a, b)
+        for helper, helped, kind, s, e in find_pairings(view.text):
+            a, b = view.source_span(s, e)
+            pairings.setdefault((helper, helped, kind), Pairing(helper, helped, kind, a, b))
+    return Extraction(
+        doc=doc.name,
+        doc_id=doc.doc_id,
+        sha256=doc.sha256,
+        format=doc.format,
+        policy=structure.policy,
+        tasks=tuple(tasks),
+        places=tuple(places.values()),
+        pairings=tuple(pairings.values()),
+        warnings=tuple(doc.warnings) + structure.warnings,
+    )
+
+
+def extract_text(text: str, *, name: str = "text.txt") -> Extraction:
+    """Extract from a string (as if it were a UTF-8 .txt file); handy in notebooks and tests."""
+    from ..ingest.text import line_blocks
+
+    doc = SourceDocument(
+        name=name,
+        path=name,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        format="txt",
+        encoding="utf-8",
+        text=text,
+        blocks=tuple(line_blocks(text)),
+    )
+    return extract_document(doc)

@@ -1,0 +1,60 @@
+"""Role labels: 牵头单位：…, 配合部门：…, （责任单位：…）, 【责任单位：…】 in any bracket or none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..patterns import CLOSE, LABEL_RE, OPEN, label_role
+
+
+@dataclass(frozen=True)
+class LabelledList:
+    """The text a label governs: ``text[start:end]`` lists units in ``role``."""
+
+    role: str
+    label_start: int
+    start: int
+    end: int
+
+
+def _list_end(text: str, start: int, limit: int, bracketed: bool) -> int:
+    """Where a labelled list stops: its closing bracket, or a sentence end."""
+    depth = 0
+    for k in range(start, limit):
+        ch = text[k]
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            if depth == 0:
+                return k
+            depth -= 1
+        elif ch in "。！？!?" and depth == 0 and not bracketed:
+            return k
+    return limit
+
+
+def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
+    """Every labelled list in ``text``.
+
+    In a table cell (``cell=True``) a list runs to the next label or the end of
+    the cell; in running text it also stops at the bracket that opened the
+    label or at the end of the sentence.
+
+    >>> [(x.role, "|".join(s for s in [__import__("re").sub(r"\\s", "", "牵头部门：县卫健局 配合部门：县医保局"[x.start:x.end])])) for x in find_labels("牵头部门：县卫健局 配合部门：县医保局", cell=True)]
+    [('lead', '县卫健局'), ('support', '县医保局')]
+    >>> t = "修路。（责任单位：县交通局，各镇人民政府）"
+    >>> [(x.role, t[x.start:x.end]) for x in find_labels(t)]
+    [('responsible', '县交通局，各镇人民政府')]
+    """
+    found = list(LABEL_RE.finditer(text))
+    out: list[LabelledList] = []
+    for n, m in enumerate(found):
+        limit = found[n + 1].start() if n + 1 < len(found) else len(text)
+        # an opening bracket right before the label (allowing ** and spaces)
+        k = m.start() - 1
+        while k >= 0 and text[k] in " *\t":
+            k -= 1
+        bracketed = k >= 0 and text[k] in OPEN
+        end = limit if cell and not bracketed else _list_end(text, m.end(), limit, bracketed)
+        out.append(LabelledList(label_role(m.group("label")), m.start(), m.end(), end))
+    return out

@@ -1,0 +1,77 @@
+"""Places (towns, streets, villages and higher divisions) and paired-assistance relations.
+
+>>> [(p[0], p[1], p[2]) for p in find_places("认定湖光镇赤杆村，太平镇岭头村、陈渔村等4条村")]
+[('湖光镇', 'town', None), ('赤杆村', 'village', '湖光镇'), ('太平镇', 'town', None), ('岭头村', 'village', '太平镇'), ('陈渔村', 'village', '太平镇')]
+>>> [(p[0], p[1], p[2]) for p in find_pairings("市交通运输局牵头帮扶潮阳区、市国资委牵头帮扶南澳县。")]
+[('市交通运输局', '潮阳区', '牵头帮扶'), ('市国资委', '南澳县', '牵头帮扶')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from .prose import BOUNDARY
+from .units import looks_like_unit
+
+PlaceHit = tuple[str, str, str | None, int, int]  # name, type, parent, start, end
+PairHit = tuple[str, str, str, int, int]  # helper, helped, kind, start, end
+
+_STOP = (
+    "各", "有关", "相关", "所在", "所有", "全", "本", "该", "每", "重点", "老区", "贫困", "属地", "乡", "城", "农", "建制",
+    "行政", "自然", "中心", "省级", "示范", "特色", "定点", "被帮扶", "对口", "帮扶", "我", "其", "全市", "市直",
+)
+TOWN_IN_TEXT_RE = re.compile(r"([\u4e00-\u9fff]{2})(镇|街道)(?=[\u4e00-\u9fff]{1,3}村)")
+VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{1,3}村)(?![\u4e00-\u9fff]*(?:委会|民|庄|级|集体|小组|干部|党|卫生|道))")
+DIVISION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|县|区)(?=[\u4e00-\u9fff]{2,4}?(?:区|县))")
+PAIR_KIND_RE = re.compile(r"(?:负责)?(?P<kind>(?:牵头|对口|结对|定点|挂钩)帮扶|对口支援|帮扶)")
+HELPED_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:市|县|区|镇|乡|街道|村)(?:[(（][^()（）]{1,6}[)）])?")
+
+
+def _ok_name(stem: str) -> bool:
+    return not stem.startswith(_STOP) and not any(ch in stem for ch in "的和与及在对等个")
+
+
+def find_places(text: str) -> list[PlaceHit]:
+    """Towns and the villages listed after them (the town is their parent)."""
+    out: list[PlaceHit] = []
+    pos = 0
+    while pos < len(text):
+        m = TOWN_IN_TEXT_RE.search(text, pos)
+        if not m:
+            break
+        town = m.group(1) + m.group(2)
+        if not _ok_name(m.group(1)):
+            pos = m.end()
+            continue
+        ttype = "street" if m.group(2) == "街道" else "town"
+        out.append((town, ttype, None, m.start(), m.end()))
+        k = m.end()
+        # villages: 赤杆村 or 岭头村、陈渔村、六坑村 right after the town
+        while True:
+            v = VILLAGE_RE.match(text, k)
+            if not v or not _ok_name(v.group(1)[:-1]):
+                break
+            out.append((v.group(1), "village", town, v.start(), v.end()))
+            k = v.end()
+            if k < len(text) and text[k] in "、,，" and VILLAGE_RE.match(text, k + 1) and not TOWN_IN_TEXT_RE.match(text, k + 1):
+                k += 1
+                continue
+            break
+        pos = max(k, m.end())
+    return out
+
+
+def find_pairings(text: str) -> list[PairHit]:
+    """X(牵头/对口/定点)帮扶Y with X in subject position."""
+    out: list[PairHit] = []
+    starts = [0] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY]
+    for pos in starts:
+        for m in PAIR_KIND_RE.finditer(text, pos, min(len(text), pos + 30)):
+            helper = re.sub(r"^(?:其中|同时|由|并)", "", text[pos : m.start()]).strip()
+            if not helper or not looks_like_unit(helper) or re.search(r"[，,。；;、]", helper):
+                continue
+            h = HELPED_RE.match(text, m.end())
+            if h:
+                out.append((helper, h.group(0), m.group("kind"), pos, h.end()))
+            break
+    return out

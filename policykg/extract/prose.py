@@ -1,0 +1,192 @@
+"""Assignments written in running text: 由X负责, X牵头, X配合, X要…, 安排X作为成员单位.
+
+A unit list counts only in subject position (at the start of a clause, after
+由) and only when a verb of assignment follows it, so units that are merely
+mentioned (鼓励企业…, 向X报告) are not taken.
+
+>>> [(r, n) for r, n, _, _ in find_prose("由县财政局、县农业农村局根据实际统筹安排。")]
+[('responsible', '县财政局'), ('responsible', '县农业农村局')]
+>>> [(r, n) for r, n, _, _ in find_prose("其中市交通运输局牵头帮扶潮阳区、市国资委牵头帮扶南澳县。")]
+[('lead', '市交通运输局'), ('lead', '市国资委')]
+>>> find_prose("鼓励企业到老区投资兴业。")
+[]
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..patterns import CLOSE, OPEN
+from .units import looks_like_unit, split_units
+
+BOUNDARY = set("。；;，,：:！？!?、\n（(由")
+SENTENCE_END = set("。；;！？!?\n")
+SKIP_RE = re.compile(r"(?:其中|同时|另外|此外|原则上|并|还)?\s*(?P<by>由|并由|联合|会同)?\s*(?:我市|我县|我区|我镇)?")
+LEAD_RE = re.compile(r"牵头")
+SUPPORT_RE = re.compile(r"配合|协助|参与|协同|协办")
+RESP_RE = re.compile(
+    r"负责|具体负责|承担|统筹|要(?!求|点|素|害)|应当|应|须|必须|务必|定期|每年|按要求|按照|参照|根据|结合|加强|做好|组织|"
+    r"落实|各选派|选派|会同|联合|切实|积极|分别|共同|主动|全面|认真|抓好|督促"
+)
+PAIR_RE = re.compile(r"与[^。；;]{1,40}?结对")
+MEMBER_RE = re.compile(r"作为(?:成员|配合|协作|参与)单位")
+ARRANGE_RE = re.compile(r"安排\s*(?:\d+|[一二三四五六七八九十两])?\s*[个家名支]?")
+
+#: clause openings that are verbs or prepositions, never the start of a unit name
+NOT_SUBJECT = re.compile(
+    r"按照|根据|依据|解除|安排|协助|支持|助力|帮助|发挥|充分|鼓励|引导|推动|配合|组织(?!部)|加强|建立|完善|推进|实施|开展|"
+    r"落实|做好|坚持|积极|加快|争取|探索|对|从|向|在|将|把|为|通过|以|结合|围绕|聚焦|加大|提高|提升|确保|努力|奋力|全力|着力|大力|联合|会同|"
+    r"力争|一般|原则|每个|每|其余|到|经|凡|如|若|除|健全|强化|深化|优化|统筹|指导|督促|严格|不断|逐步|进一步"
+)
+
+Found = tuple[str, str, int, int]  # role, name, start, end (view coordinates)
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for ch in s:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+_QUANTITY = re.compile(r"\d+\s*[个条家名支所户人]|[其它他余]")
+
+
+def _item_ok(seg: str) -> bool:
+    """Can this list item be a unit (not a verb phrase, not a counted set of places)?"""
+    seg = seg.strip()
+    return bool(seg) and not NOT_SUBJECT.match(seg) and "由" not in seg and not _QUANTITY.search(seg)
+
+
+def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: bool, clause: str) -> tuple[list[tuple[int, int]], str] | None:
+    """Longest unit-like prefix of ``text[k:seg_end]`` that a verb of assignment follows."""
+    if NOT_SUBJECT.match(text, k):
+        return None
+    for i in range(k + 2, seg_end + 1):
+        prefix = text[k:i]
+        if "等" in prefix or not _balanced(prefix) or not looks_like_unit(prefix) or not _item_ok(prefix):
+            continue
+        rest = text[i:clause_end]
+        extra = re.match(r"等\s*([^\s，,、。；;]{2,16}?(?:单位|部门|机构))", rest)
+        if extra:
+            role = _role_after(rest[extra.end() :], by, clause)
+            if role:
+                return [(k, i), (i + extra.start(1), i + extra.end(1))], role
+        role = _role_after(rest, by, clause)
+        if role:
+            return [(k, i)], role
+    return None
+
+
+def _role_after(rest: str, by: bool, clause: str) -> str | None:
+    rest = rest.lstrip()
+    if LEAD_RE.match(rest):
+        return "lead"
+    if SUPPORT_RE.match(rest):
+        return "support"
+    if RESP_RE.match(rest):
+        return "responsible"
+    if PAIR_RE.match(rest):
+        return "responsible"
+    return None
+
+
+def _segment_end(text: str, k: int) -> int:
+    depth = 0
+    while k < len(text):
+        ch = text[k]
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            if depth == 0:
+                return k
+            depth -= 1
+        elif depth == 0 and (ch in "、，,；;" or ch in SENTENCE_END):
+            return k
+        k += 1
+    return k
+
+
+def _sentence_end(text: str, k: int) -> int:
+    while k < len(text) and text[k] not in SENTENCE_END:
+        k += 1
+    return k
+
+
+def parse_subject(text: str, pos: int) -> list[Found]:
+    """Units in subject position starting at ``pos``, with the role the verb gives."""
+    m = SKIP_RE.match(text, pos)
+    by = bool(m and m.group("by"))
+    k = m.end() if m else pos
+    clause_end = _sentence_end(text, k)
+    clause = text[k:clause_end]
+    items: list[tuple[int, int]] = []
+    if NOT_SUBJECT.match(text, k):
+        return []
+    while k < clause_end:
+        seg_end = _segment_end(text, k)
+        seg = text[k:seg_end].strip()
+        final = _final_prefix(text, k, seg_end, clause_end, by, clause)
+        if final is None and seg_end < clause_end and text[seg_end] in "、，," and looks_like_unit(seg) and _item_ok(seg):
+            items.append((k, seg_end))
+            k = seg_end + 1
+            continue
+        if final is None:
+            return []
+        items.extend(final[0])
+        out: list[Found] = []
+        for a, b in items:
+            for name, s, e in split_units(text, a, b):
+                out.append((final[1], name, s, e))
+        return out
+    return []
+
+
+def find_members(text: str) -> list[Found]:
+    """安排X作为成员单位 → X in the support role."""
+    out: list[Found] = []
+    for m in MEMBER_RE.finditer(text):
+        window_start = max(0, m.start() - 30)
+        arranges = list(ARRANGE_RE.finditer(text, window_start, m.start()))
+        if not arranges:
+            continue
+        a = arranges[-1].end()
+        for name, s, e in split_units(text, a, m.start()):
+            out.append(("support", name, s, e))
+    return out
+
+
+def _quoted_mask(text: str) -> list[bool]:
+    """True for characters inside “…” quotes (cited principles, slogans)."""
+    mask = [False] * (len(text) + 1)
+    inside = False
+    for k, ch in enumerate(text):
+        if ch == "“":
+            inside = True
+        elif ch == "”":
+            inside = False
+        mask[k] = inside
+    return mask
+
+
+def find_prose(text: str) -> list[Found]:
+    """All prose assignments in ``text`` (view coordinates), first mention of each name kept."""
+    found: list[Found] = []
+    quoted = _quoted_mask(text)
+    starts = [0] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY]
+    for pos in starts:
+        if pos < len(text) and not quoted[pos]:
+            found.extend(parse_subject(text, pos))
+    found.extend(find_members(text))
+    seen: set[str] = set()
+    out: list[Found] = []
+    for f in sorted(found, key=lambda f: f[2]):
+        if f[1] not in seen:
+            seen.add(f[1])
+            out.append(f)
+    return out

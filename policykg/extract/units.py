@@ -1,0 +1,172 @@
+"""Split a list of responsible units into mentions and clean each mention.
+
+Works on view coordinates (positions in :attr:`TextView.text`), so a mention
+can be mapped back to its exact source span.
+
+>>> [t for t, _, _ in split_units("县财政局、县教育局，各镇党委政府")]
+['县财政局', '县教育局', '各镇党委政府']
+>>> [t for t, _, _ in split_units("湛江供销社联合社（东山、东简供销社）等")]
+['湛江供销社联合社']
+>>> [t for t, _, _ in split_units("各帮扶单位及驻镇帮扶工作队")]
+['各帮扶单位', '驻镇帮扶工作队']
+>>> [t for t, _, _ in split_units("乡镇党委和政府、属地县(市、区)")]
+['乡镇党委和政府', '属地县(市、区)']
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..patterns import CLOSE, OPEN, PERSON_END_RE, UNIT_END_RE
+
+HARD_SEPS = set("、，,；;")
+SOFT_SEPS = set(" \t\n\u3000")
+#: words that join two units ("A和B") when both sides are whole unit names
+CONJ_RE = re.compile(r"以及|及|和|与")
+LEAD_STRIP = re.compile(r"(?:由|并由|以及|其中|同时|另外|此外|我市|我县|我区|我镇)+")
+TAIL_STRIP = re.compile(r"(?:等单位|等部门|等|分别负责|分别|共同负责|负责|牵头|配合|协助|参与|按职责分工|按职责)+$")
+#: collective words that start a new unit even without a separator
+RUN_ON_RE = re.compile(r"(?<=[会局办府委）)])(?=(?:村委会|居委会|自然村|村民小组|各街道|各镇|各乡镇))")
+_SUB_UNIT_END = re.compile(r"(?:局|办|科|社|公司|室|中心|站|所|队|院|部|股|处|委)$")
+_REMARK = re.compile(r"负责|分工|职责|牵头|配合|按|根据")
+
+
+#: endings of areas and zones that are not bodies (老区, 园区, 示范区 …)
+NOT_UNIT_END = re.compile(r"(?:老区|园区|示范区|景区|片区|辖区|地区|库区|保护区|功能区|试验区|先行区|集聚区|产业区|苏区|灾区|社会)$")
+
+
+def looks_like_unit(text: str) -> bool:
+    """Does ``text`` end like the name of a unit (and not of a person or an area)?
+
+    >>> looks_like_unit("县发改局"), looks_like_unit("革命老区"), looks_like_unit("县领导同志")
+    (True, False, False)
+    """
+    t = text.strip()
+    return (
+        len(t) >= 2
+        and bool(UNIT_END_RE.search(t))
+        and not PERSON_END_RE.search(t)
+        and not NOT_UNIT_END.search(t)
+    )
+
+
+def _drop_parenthetical(text: str, start: int, end: int) -> int:
+    """New end that drops a trailing parenthesis listing sub-units or a remark."""
+    seg = text[start:end].rstrip()
+    if not seg or seg[-1] not in CLOSE:
+        return end
+    depth = 0
+    for k in range(len(seg) - 1, -1, -1):
+        ch = seg[k]
+        if ch in CLOSE:
+            depth += 1
+        elif ch in OPEN:
+            depth -= 1
+            if depth == 0:
+                inner = seg[k + 1 : -1]
+                parts = [p for p in re.split(r"[、，,]", inner) if p]
+                if k > 0 and (
+                    any(len(p) >= 2 and _SUB_UNIT_END.search(p) for p in parts) or _REMARK.search(inner)
+                ):
+                    return start + len(seg[:k].rstrip())
+                return end
+    return end
+
+
+def _clean(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim white space, artefact punctuation, connectives and 等 from a mention."""
+    while start < end and (text[start].isspace() or text[start] in "：:“”\"'*·•-—"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "。.：:“”\"'*·•-—、，,；;"):
+        end -= 1
+    m = LEAD_STRIP.match(text, start, end)
+    if m and m.end() < end:
+        start = m.end()
+    for _ in range(3):
+        seg = text[start:end]
+        new_end = _drop_parenthetical(text, start, end)
+        m = TAIL_STRIP.search(text[start:new_end])
+        if m and m.start() > 0:
+            new_end = start + m.start()
+        while new_end > start and text[new_end - 1].isspace():
+            new_end -= 1
+        if new_end == end or text[start:new_end] == seg:
+            end = new_end
+            break
+        end = new_end
+    return start, end
+
+
+def _split_conj(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split "A和B" / "A及B" when both sides are whole unit names."""
+    seg = text[start:end]
+    depth = 0
+    for k, ch in enumerate(seg):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            m = CONJ_RE.match(seg, k)
+            if m and k > 0:
+                left, right = seg[:k], seg[m.end() :]
+                if looks_like_unit(left) and len(right) >= 3 and looks_like_unit(right):
+                    return [(start, start + k)] + _split_conj(text, start + m.end(), end)
+    return [(start, end)]
+
+
+def _split_run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    for m in RUN_ON_RE.finditer(text, start, end):
+        if looks_like_unit(text[pos : m.start()]):
+            out.append((pos, m.start()))
+            pos = m.start()
+    out.append((pos, end))
+    return out
+
+
+def raw_items(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of list items between separators, never splitting inside brackets.
+
+    A line break splits only where the text before it already ends like a
+    unit; otherwise it is a wrap inside a name and the parts stay together.
+    """
+    end = len(text) if end is None else end
+    items: list[tuple[int, int]] = []
+    depth = 0
+    item_start = start
+    k = start
+    while k < end:
+        ch = text[k]
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in HARD_SEPS:
+            items.append((item_start, k))
+            item_start = k + 1
+        elif depth == 0 and ch in SOFT_SEPS and looks_like_unit(text[item_start:k]):
+            items.append((item_start, k))
+            item_start = k + 1
+        k += 1
+    items.append((item_start, end))
+    return items
+
+
+def split_units(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    """Mentions in ``text[start:end]`` as ``(name, start, end)`` in view coordinates.
+
+    ``name`` has white space removed (a name wrapped over two lines is one
+    name). Items that do not look like units are dropped; duplicates are kept
+    (the caller keeps the first of each name).
+    """
+    out: list[tuple[str, int, int]] = []
+    for a, b in raw_items(text, start, end):
+        for c, d in _split_run_on(text, a, b):
+            for e, f in _split_conj(text, c, d):
+                s, t = _clean(text, e, f)
+                name = re.sub(r"\s+", "", text[s:t])
+                if len(name) >= 2 and not PERSON_END_RE.search(name) and len(name) <= 40:
+                    out.append((name, s, t))
+    return out

@@ -1,0 +1,59 @@
+"""PDF reader (pdfplumber): text lines and tables (as rows) in reading order."""
+
+from __future__ import annotations
+
+import io
+
+from ..errors import CorruptFileError, NoTextLayerError
+from ..records import Block
+from .builder import TextBuilder
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:  # type: ignore[type-arg]
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def read_pdf(data: bytes, path: str, encoding: str | None) -> tuple[str, list[Block], str | None, list[str]]:
+    """Reader ``pdf.v1``. Raises :class:`NoTextLayerError` for scans."""
+    import pdfplumber
+
+    builder = TextBuilder()
+    warnings: list[str] = []
+    chars = 0
+    tables = 0
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        raise CorruptFileError(path, f"is not a readable PDF ({exc.__class__.__name__})", "Check the file or export it again") from None
+    with pdf:
+        for page in pdf.pages:
+            chars += len(page.chars)
+            items: list[tuple[float, int, object]] = []
+            try:
+                found = page.find_tables()
+            except Exception as exc:
+                warnings.append(f"page {page.page_number}: tables could not be read ({exc})")
+                found = []
+            boxes = [t.bbox for t in found]
+            for t in found:
+                items.append((t.bbox[1], 1, t.extract()))
+            text_page = page.filter(lambda o: not _inside(o, boxes)) if boxes else page
+            for line in text_page.extract_text_lines(return_chars=False):
+                items.append((line["top"], 0, line["text"]))
+            items.sort(key=lambda x: (round(x[0], 1), x[1]))
+            for _, kind, payload in items:
+                if kind == 0:
+                    builder.paragraph(str(payload))
+                else:
+                    for row in payload:  # type: ignore[attr-defined]
+                        builder.row([c or "" for c in row], tables)
+                    tables += 1
+    if chars == 0:
+        raise NoTextLayerError(
+            path,
+            "the PDF has no text layer (a scanned image?)",
+            "Run OCR first (for example `ocrmypdf -l chi_sim in.pdf out.pdf`) and build from the result",
+        )
+    return builder.text, builder.blocks, None, warnings

@@ -1,0 +1,113 @@
+"""Plain-text reader: encoding detection and line/row blocks."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from ..errors import EncodingError
+from ..records import Block
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+
+
+def _plausible(text: str) -> float:
+    """Share of characters that can occur in a policy document."""
+    if not text:
+        return 0.0
+    good = 0
+    for ch in text:
+        if ch in "\n\t\r" or ch.isprintable():
+            cat = unicodedata.category(ch)
+            if cat not in ("Co", "Cs", "Cn") and ch != "\ufffd":
+                good += 1
+    return good / len(text)
+
+
+def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode ``data``: an explicit encoding wins, then a BOM, UTF-8, then detection.
+
+    Returns the text, the encoding used and warnings. Raises
+    :class:`~policykg.errors.EncodingError` for binary or undecodable data.
+    """
+    warnings: list[str] = []
+    if encoding:
+        try:
+            return data.decode(encoding), encoding, warnings
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise EncodingError(
+                path,
+                f"cannot be decoded as {encoding} ({exc})",
+                "Check the --encoding value or leave it out to detect the encoding",
+            ) from None
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc, warnings
+            except UnicodeDecodeError:
+                break
+    try:
+        text, used = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        text, used = "", ""
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            text, used = data[: exc.start].decode("utf-8"), "utf-8"
+            warnings.append("the file ends in the middle of a character (truncated download?); the last bytes were dropped")
+    if not used:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=_CANDIDATES).best()
+        if best is not None:
+            text, used = str(best), best.encoding
+    if not used or _plausible(text) < 0.97:
+        raise EncodingError(
+            path,
+            "does not look like text in UTF-8, UTF-16, GB18030/GBK or Big5 (binary data?)",
+            "Check that it is a text document; if you know its encoding pass --encoding",
+        )
+    return text, used, warnings
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def line_blocks(text: str) -> list[Block]:
+    """One block per non-blank line; lines with two or more tab-separated cells
+    that hold text become rows (empty cells are kept: they are merged cells)."""
+    blocks: list[Block] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            if line.startswith("\t") and "\n" not in line:
+                blocks.append(Block("paragraph", start, end))  # an empty table cell
+            continue
+        if "\t" in line.strip("\t") or (line.startswith("\t") and line.count("\t") >= 2):
+            cells, c = [], start
+            for part in line.split("\t"):
+                cells.append((c, c + len(part)))
+                c += len(part) + 1
+            if sum(1 for a, b in cells if text[a:b].strip()) >= 2:
+                blocks.append(Block("row", start, end, tuple(cells)))
+                continue
+        blocks.append(Block("paragraph", start, end))
+    return blocks
+
+
+def read_text(data: bytes, path: str, encoding: str | None) -> tuple[str, list[Block], str, list[str]]:
+    """Reader ``txt.v1``."""
+    text, used, warnings = decode_bytes(data, path, encoding)
+    text = normalise_newlines(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, line_blocks(text), used, warnings

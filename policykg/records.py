@@ -1,0 +1,245 @@
+"""Typed records that flow between the stages (ingest → structure → extract → resolve).
+
+All records are frozen dataclasses. Character offsets (``start``/``end``) are
+code-point offsets into :attr:`SourceDocument.text`, the one normalised text of
+a document, so ``doc.text[m.start:m.end] == m.text`` for every mention ``m``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Role = Literal["lead", "support", "responsible"]
+ROLES: tuple[Role, ...] = ("lead", "support", "responsible")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A warning or error about one input, for the build summary and manifest."""
+
+    path: str
+    message: str
+    severity: Literal["warning", "error"] = "warning"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (one line of text) or a table row with its cells.
+
+    ``cells`` holds ``(start, end)`` spans of each cell for rows; it is empty
+    for paragraphs. ``table`` numbers the real table a row belongs to (``-1``
+    for paragraphs and for rows recognised in plain text).
+    """
+
+    kind: Literal["paragraph", "row"]
+    start: int
+    end: int
+    cells: tuple[tuple[int, int], ...] = ()
+    table: int = -1
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """What a reader makes of one file: text, blocks and where it came from."""
+
+    name: str
+    path: str
+    sha256: str
+    format: str
+    encoding: str | None
+    text: str
+    blocks: tuple[Block, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def doc_id(self) -> str:
+        """A short stable id: the first 16 hex digits of the sha256."""
+        return self.sha256[:16]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A unit named in a task, with its role and exact source span."""
+
+    text: str
+    start: int
+    end: int
+    role: Role
+    name: str
+    prose: bool = False
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A per-year progress requirement or a deadline."""
+
+    year: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Task:
+    """One assignable piece of work: a numbered item, a paragraph or a table row."""
+
+    key: str
+    title: str | None
+    text: str
+    section: str | None
+    start: int
+    end: int
+    mentions: tuple[Mention, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    prose: bool = False
+    places: tuple[str, ...] = ()
+    kind: Literal["item", "paragraph", "row"] = "item"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in a document, with its parent where the text gives one."""
+
+    name: str
+    type: str
+    parent: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """A paired-assistance relation: ``helper`` assists ``helped``."""
+
+    helper: str
+    helped: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Metadata of the plan a document contains."""
+
+    title: str | None
+    doc_number: str | None
+    issuers: tuple[str, ...]
+    date: str | None
+    jurisdiction: str | None
+    implements: tuple[str, ...]
+    addressees: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one document."""
+
+    doc: str
+    doc_id: str
+    sha256: str
+    format: str
+    policy: Policy
+    tasks: tuple[Task, ...]
+    places: tuple[Place, ...] = ()
+    pairings: tuple[Pairing, ...] = ()
+    warnings: tuple[str, ...] = ()
+    units: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (lists instead of tuples)."""
+        return _listify(asdict(self))
+
+
+def _listify(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _listify(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_listify(v) for v in value]
+    return value
+
+
+def extraction_from_dict(data: dict[str, Any]) -> Extraction:
+    """Inverse of :meth:`Extraction.to_dict`."""
+    tasks = tuple(
+        Task(
+            **{
+                **t,
+                "mentions": tuple(Mention(**m) for m in t["mentions"]),
+                "milestones": tuple(Milestone(**m) for m in t["milestones"]),
+                "places": tuple(t["places"]),
+            }
+        )
+        for t in data["tasks"]
+    )
+    p = data["policy"]
+    policy = Policy(
+        **{
+            **p,
+            "issuers": tuple(p["issuers"]),
+            "implements": tuple(p["implements"]),
+            "addressees": tuple(p.get("addressees", ())),
+        }
+    )
+    return Extraction(
+        doc=data["doc"],
+        doc_id=data["doc_id"],
+        sha256=data["sha256"],
+        format=data["format"],
+        policy=policy,
+        tasks=tasks,
+        places=tuple(Place(**x) for x in data["places"]),
+        pairings=tuple(Pairing(**x) for x in data["pairings"]),
+        warnings=tuple(data["warnings"]),
+        units=dict(data.get("units", {})),
+    )
+
+
+# --- structure stage -------------------------------------------------------
+# These records hold TextViews (cleaned text with offsets into the source),
+# so they stay in memory between structure and extract and are not serialised.
+
+from .textview import TextView  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line: its level (0 = 第X章 … 6 = 1)), text and source span."""
+
+    level: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """A task as laid out in the document, before units are extracted.
+
+    ``unit_cells`` are the table cells (or text) that hold responsible units,
+    each with the role its column gives (``None``: labels inside decide,
+    otherwise ``responsible``). ``lead_in`` is a paragraph introducing a list
+    of items ("驻村工作队要做到：") whose subject the items inherit.
+    """
+
+    key: str
+    kind: Literal["item", "paragraph", "row"]
+    title: TextView | None
+    body: TextView
+    section: str | None
+    unit_cells: tuple[tuple[str | None, TextView], ...] = ()
+    milestones: tuple[tuple[str, TextView], ...] = ()
+    lead_in: TextView | None = None
+    extra: tuple[TextView, ...] = ()
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The layout of one document: metadata, headings, task drafts, body text."""
+
+    policy: Policy
+    headings: tuple[Heading, ...]
+    tasks: tuple[TaskDraft, ...]
+    paragraphs: tuple[TextView, ...]
+    warnings: tuple[str, ...] = ()
