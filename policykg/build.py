@@ -116,6 +116,29 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def _write_extractions(out: Path, extractions: list[Extraction]) -> None:
+    """Write all extraction files into a staging folder, then swap it in whole."""
+    import shutil
+
+    out.mkdir(parents=True, exist_ok=True)
+    final = out / EXTRACTIONS
+    staging = Path(tempfile.mkdtemp(prefix=".extractions-", dir=out))
+    old = out / ".extractions-old"
+    try:
+        for ex in extractions:
+            _atomic_write(staging / _file_name(ex.doc), json.dumps(ex.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            os.replace(final, old)
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old.exists() and not final.exists():
+            os.replace(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _file_name(doc_name: str) -> str:
     return doc_name.replace("/", "__") + ".json"
 
@@ -181,14 +204,7 @@ def build_corpus(
             )
         if progress:
             progress(name)
-    ext_dir = out / EXTRACTIONS
-    for ex in extractions:
-        _atomic_write(ext_dir / _file_name(ex.doc), json.dumps(ex.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    keep = {_file_name(n) for n in names}
-    if ext_dir.is_dir():
-        for stale in ext_dir.glob("*.json"):
-            if stale.name not in keep:
-                stale.unlink()
+    _write_extractions(out, extractions)
     report.seconds = time.perf_counter() - t0
     _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return report

@@ -166,15 +166,20 @@ def evaluate(gold_dir: Path, source: Path, fmt: str, show_errors: bool) -> None:
                 click.echo("\n".join(d.errors))
 
 
+def _f(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
 def format_scores(rows: list[dict[str, Any]]) -> str:
-    """The evaluation table as aligned text (role-aware P/R/F1, unit-only F1, task recall)."""
+    """The evaluation table as aligned text (role-aware P/R/F1, unit-only F1, task recall;
+    a role with no gold assignments in a document shows ``-``)."""
     head = ("document", "P", "R", "F1", "unit F1", "task R", "lead F1", "supp F1", "resp F1", "gold")
     lines = [head]
     for r in rows:
         lines.append((
             r["doc"], f"{r['P']:.3f}", f"{r['R']:.3f}", f"{r['F1']:.3f}", f"{r['unit_F1']:.3f}",
-            f"{r['task_recall']:.3f}", f"{r['lead_F1']:.3f}", f"{r['support_F1']:.3f}",
-            f"{r['responsible_F1']:.3f}", str(r["gold_assignments"]),
+            f"{r['task_recall']:.3f}", *(_f(r[f"{role}_F1"]) for role in ("lead", "support", "responsible")),
+            str(r["gold_assignments"]),
         ))
     widths = [max(len(str(row[i])) for row in lines) for i in range(len(head))]
     out = []

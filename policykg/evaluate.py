@@ -95,7 +95,9 @@ class Evaluation:
                 "gold_assignments": d.role_aware.tp + d.role_aware.fn,
             }
             for r in ROLES:
-                row[f"{r}_F1"] = d.by_role[r].f1
+                c = d.by_role[r]
+                row[f"{r}_F1"] = c.f1 if c.tp + c.fn else None  # no gold in this role: undefined
+                row[f"{r}_gold"] = c.tp + c.fn
             rows.append(row)
         return rows
 

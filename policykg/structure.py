@@ -348,6 +348,8 @@ def _heading_by_context(items: list[object], k: int) -> tuple[int, int] | None:
     nl = _is_heading(view)
     if not nl or nl[0] <= 1:
         return nl
+    if k + 1 >= len(items) and view.text.rstrip()[-1] in "。；;":
+        return None  # a sentence with nothing below it: the last item, not a heading
     for nxt in items[k + 1 : k + 2]:
         if isinstance(nxt, TextView):
             n2 = number_level(nxt.text)

@@ -1,0 +1,122 @@
+"""The command line: build with a progress summary, exports, evaluate, bad input, --strict."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policykg.cli import main
+from policykg.export import read_rows
+
+from .conftest import PLAN_TEXT
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_export_assignments_jsonl_and_csv_agree(runner: CliRunner, built_graph: Path, sample_documents) -> None:  # type: ignore[no-untyped-def]
+    jl = runner.invoke(main, ["export", "assignments", str(built_graph), "--format", "jsonl"])
+    cs = runner.invoke(main, ["export", "assignments", str(built_graph), "--format", "csv"])
+    assert jl.exit_code == 0 and cs.exit_code == 0
+    rows = read_rows(jl.output, "jsonl")
+    assert len(rows) == len(read_rows(cs.output, "csv"))
+    assert set(rows[0]) >= {"doc", "task", "task_title", "task_text", "section", "role", "mention", "unit", "unit_label", "start", "end"}
+    with_units = [r for r in rows if r["role"]]
+    assert {r["role"] for r in with_units} == {"lead", "support", "responsible"}
+    for r in with_units:
+        assert sample_documents[r["doc"]].text[r["start"] : r["end"]] == r["mention"]
+    unit_less = [r for r in rows if r["role"] is None]
+    assert unit_less and all(r["mention"] is None and r["unit"] is None for r in unit_less)
+    suixi = [r for r in with_units if r["doc"].startswith("suixi") and r["mention"] == "县发改局"]
+    assert suixi and all(r["unit_label"] == "县发展和改革局" and r["unit"] == "遂溪县/县发展和改革局" for r in suixi)
+
+
+def test_evaluate_on_graph_and_on_export_file(runner: CliRunner, built_graph: Path, golden_dir: Path, tmp_path: Path) -> None:
+    out = runner.invoke(main, ["evaluate", "--gold", str(golden_dir), str(built_graph)])
+    assert out.exit_code == 0, out.output
+    assert "micro" in out.output and "task R" in out.output
+    export = tmp_path / "a.jsonl"
+    runner.invoke(main, ["export", "assignments", str(built_graph), "-o", str(export)])
+    js = runner.invoke(main, ["evaluate", "--gold", str(golden_dir), str(export), "--format", "json"])
+    g = runner.invoke(main, ["evaluate", "--gold", str(golden_dir), str(built_graph), "--format", "json"])
+    assert json.loads(js.output) == json.loads(g.output)
+
+
+def test_build_skips_bad_files_lists_them_and_strict_fails(runner: CliRunner, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good plan.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (docs / "gbk 方案.txt").write_bytes(PLAN_TEXT.encode("gbk"))
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "broken.docx").write_bytes(b"not a zip")
+    (docs / "notes.xlsx").write_bytes(b"PK")
+    out = tmp_path / "graph"
+    res = runner.invoke(main, ["build", str(docs), "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "2 documents" in res.output
+    assert "empty.txt" in res.output and "broken.docx" in res.output and "Skipped 2 file(s)" in res.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["documents"] == 2 and manifest["counts"]["skipped"] == 2
+    messages = {Path(p["path"]).name: p["message"] for p in manifest["problems"]}
+    assert "empty" in messages["empty.txt"] and "Word or LibreOffice" in messages["broken.docx"]
+    assert "no reader" in messages["notes.xlsx"]
+    strict = runner.invoke(main, ["build", str(docs), "-o", str(out), "-q", "--strict"])
+    assert strict.exit_code != 0 and "--strict" in strict.output
+
+
+def test_failed_build_leaves_previous_graph_intact(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    out = tmp_path / "graph"
+    assert runner.invoke(main, ["build", str(docs), "-o", str(out), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (docs / "b.txt").write_text(PLAN_TEXT.replace("县交通运输局", "县公路局"), encoding="utf-8")
+
+    import policykg.build as build
+
+    calls = {"n": 0}
+    real = build._atomic_write
+
+    def failing(path: Path, text: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(build, "_atomic_write", failing)
+    res = runner.invoke(main, ["build", str(docs), "-o", str(out), "-q"])
+    assert res.exit_code != 0
+    after = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # nothing half-written: the old graph, whole
+    assert sorted(p.name for p in out.iterdir()) == ["extractions", "manifest.json"]
+
+
+def test_build_graph_script_builds_the_samples(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    copy = tmp_path / "proj"
+    shutil.copytree(root / "data", copy / "data")
+    shutil.copy(root / "build_graph.py", copy / "build_graph.py")
+    res = subprocess.run([sys.executable, "build_graph.py", "-q"], cwd=copy, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "Built" in res.stdout and "5 documents" in res.stdout
+    assert len(list((copy / "graph" / "extractions").glob("*.json"))) == 5
+
+
+def test_same_input_builds_identical_files(tmp_path: Path, samples_dir: Path) -> None:
+    from policykg.build import build_corpus
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    build_corpus([samples_dir], a)
+    build_corpus([samples_dir], b)
+    for p in sorted((a / "extractions").glob("*.json")):
+        assert p.read_bytes() == (b / "extractions" / p.name).read_bytes()
