@@ -15,7 +15,7 @@ from ..records import Extraction, Mention, Milestone, Pairing, Place, SourceDocu
 from ..structure import structure_document
 from ..textview import TextView
 from .pipeline import make_doc, make_nlp
-from .places import find_pairings, find_places
+from .places import find_pairings, find_places, place_of_unit
 
 DEADLINE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|年底|末|年末|\d{1,2}\s*月(?:底|份)?)?\s*(?:前|之前)")
 
@@ -108,12 +108,20 @@ def extract_document(doc: SourceDocument) -> Extraction:
     pairings: dict[tuple[str, str, str], Pairing] = {}
     for view in structure.paragraphs + tuple(d.body for d in structure.tasks if d.kind == "row"):
         for name, ptype, parent, s, e in find_places(view.text):
+            if parent is None and ptype in ("town", "street"):
+                parent = structure.policy.jurisdiction
             if name not in places or (parent and places[name].parent is None):
                 a, b = view.source_span(s, e)
                 places[name] = Place(name, ptype, parent, a, b)
         for helper, helped, kind, s, e in find_pairings(view.text):
             a, b = view.source_span(s, e)
             pairings.setdefault((helper, helped, kind), Pairing(helper, helped, kind, a, b))
+    for task in tasks:
+        for m in task.mentions:
+            hit = place_of_unit(m.name)
+            if hit and hit[0] not in places:
+                places[hit[0]] = Place(hit[0], hit[1], structure.policy.jurisdiction, m.start, m.end)
+    places = {**_jurisdiction_places(structure.policy, doc.text), **places}
     return Extraction(
         doc=doc.name,
         doc_id=doc.doc_id,
@@ -125,6 +133,32 @@ def extract_document(doc: SourceDocument) -> Extraction:
         pairings=tuple(pairings.values()),
         warnings=tuple(doc.warnings) + structure.warnings,
     )
+
+
+_ADMIN_TYPES = (("开发区", "district"), ("新区", "district"), ("区", "district"), ("县", "county"), ("市", "city"), ("省", "province"))
+
+
+def _admin_type(name: str) -> str:
+    return next(t for suffix, t in _ADMIN_TYPES if name.endswith(suffix)) if name.endswith(tuple(s for s, _ in _ADMIN_TYPES)) else "area"
+
+
+def _jurisdiction_places(policy, text: str) -> dict[str, Place]:  # type: ignore[no-untyped-def]
+    """The plan's own jurisdiction as a place, under the city its issuer names (湛江市麻章区)."""
+    j = policy.jurisdiction
+    if not j:
+        return {}
+    pos = text.find(j)
+    out: dict[str, Place] = {}
+    parent = None
+    for issuer in policy.issuers + ((policy.title,) if policy.title else ()):
+        m = re.search(r"([\u4e00-\u9fff]{2,3}(?:省|市))" + re.escape(j), issuer.removeprefix("中共"))
+        if m:
+            parent = m.group(1)
+            ppos = text.find(parent)
+            out[parent] = Place(parent, _admin_type(parent), None, max(ppos, 0), max(ppos, 0) + (len(parent) if ppos >= 0 else 0))
+            break
+    out[j] = Place(j, _admin_type(j), parent, max(pos, 0), max(pos, 0) + (len(j) if pos >= 0 else 0))
+    return out
 
 
 def extract_text(text: str, *, name: str = "text.txt") -> Extraction:

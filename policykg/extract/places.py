@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .prose import BOUNDARY
+from .prose import BOUNDARY, NOT_SUBJECT
 from .units import looks_like_unit
 
 PlaceHit = tuple[str, str, str | None, int, int]  # name, type, parent, start, end
@@ -20,11 +20,16 @@ _STOP = (
     "各", "有关", "相关", "所在", "所有", "全", "本", "该", "每", "重点", "老区", "贫困", "属地", "乡", "城", "农", "建制",
     "行政", "自然", "中心", "省级", "示范", "特色", "定点", "被帮扶", "对口", "帮扶", "我", "其", "全市", "市直",
 )
-TOWN_IN_TEXT_RE = re.compile(r"([\u4e00-\u9fff]{2})(镇|街道)(?=[\u4e00-\u9fff]{1,3}村)")
+TOWN_IN_TEXT_RE = re.compile(
+    r"(?:(?<![\u4e00-\u9fff])|(?<=认定)|(?<=确定)|(?<=包括)|(?<=位于)|(?<=其中)|(?<=[即对在和与及]))"
+    r"([\u4e00-\u9fff]{2})(镇|街道)(?=[\u4e00-\u9fff]{1,3}村)"
+)
+PLACE_UNIT_RE = re.compile(r"^([\u4e00-\u9fff]{2})(镇|乡|街道)$")
 VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{1,3}村)(?![\u4e00-\u9fff]*(?:委会|民|庄|级|集体|小组|干部|党|卫生|道))")
 DIVISION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|县|区)(?=[\u4e00-\u9fff]{2,4}?(?:区|县))")
 PAIR_KIND_RE = re.compile(r"(?:负责)?(?P<kind>(?:牵头|对口|结对|定点|挂钩)帮扶|对口支援|帮扶)")
-HELPED_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:市|县|区|镇|乡|街道|村)(?:[(（][^()（）]{1,6}[)）])?")
+HELPED_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,6}?(?:市|县|区|镇|乡|街道|村)(?:[(（][^()（）]{1,6}[)）])?)(?:、[\u4e00-\u9fff]{2,6}?(?:市|县|区|镇|乡|街道|村))*")
+_VERBISH = re.compile(r"负责|统筹|工作|领导|小组|指挥|建设|发展|推进|开展|落实|\d")
 
 
 def _ok_name(stem: str) -> bool:
@@ -40,7 +45,7 @@ def find_places(text: str) -> list[PlaceHit]:
         if not m:
             break
         town = m.group(1) + m.group(2)
-        if not _ok_name(m.group(1)):
+        if not _ok_name(m.group(1)) or any(ch in m.group(1) for ch in "驻帮扶各据施"):
             pos = m.end()
             continue
         ttype = "street" if m.group(2) == "街道" else "town"
@@ -61,6 +66,14 @@ def find_places(text: str) -> list[PlaceHit]:
     return out
 
 
+def place_of_unit(name: str) -> tuple[str, str] | None:
+    """A unit mention that is itself a town or street (硇洲镇, 东山街道): (name, type)."""
+    m = PLACE_UNIT_RE.match(name)
+    if not m or not _ok_name(m.group(1)):
+        return None
+    return name, {"镇": "town", "乡": "town", "街道": "street"}[m.group(2)]
+
+
 def find_pairings(text: str) -> list[PairHit]:
     """X(牵头/对口/定点)帮扶Y with X in subject position."""
     out: list[PairHit] = []
@@ -68,10 +81,17 @@ def find_pairings(text: str) -> list[PairHit]:
     for pos in starts:
         for m in PAIR_KIND_RE.finditer(text, pos, min(len(text), pos + 30)):
             helper = re.sub(r"^(?:其中|同时|由|并)", "", text[pos : m.start()]).strip()
-            if not helper or not looks_like_unit(helper) or re.search(r"[，,。；;、]", helper):
+            if (
+                not helper
+                or not looks_like_unit(helper)
+                or NOT_SUBJECT.match(helper)
+                or re.search(r"[，,。；;、\d的]", helper)
+            ):
                 continue
             h = HELPED_RE.match(text, m.end())
             if h:
-                out.append((helper, h.group(0), m.group("kind"), pos, h.end()))
+                for name in h.group(0).split("、"):
+                    if not _VERBISH.search(name) and not name.startswith(("我", "各", "有关")):
+                        out.append((helper, name, m.group("kind"), pos, h.end()))
             break
     return out
