@@ -10,8 +10,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import PolicyKGError  # noqa: E402
-from .extract import extract_document, extract_text  # noqa: E402
-from .ingest import read_document  # noqa: E402
+from .errors import PolicyKGError
+from .extract import extract_document, extract_text
+from .ingest import read_document
 
 __all__ = ["__version__", "PolicyKGError", "extract_document", "extract_text", "read_document"]

@@ -137,7 +137,8 @@ def evaluate(gold_dir: Path, source: Path, fmt: str, show_errors: bool) -> None:
 
     Example: policykg evaluate --gold tests/golden/ graph/
     """
-    from .evaluate import evaluate as run, tasks_from_extraction, tasks_from_rows
+    from .evaluate import evaluate as run
+    from .evaluate import tasks_from_extraction, tasks_from_rows
     from .export import read_rows
 
     if source.is_dir():

@@ -122,7 +122,7 @@ def load_gold(path: str | Path) -> dict[str, dict[str, Any]]:
             data = json.loads(f.read_text(encoding="utf-8"))
             out[data["doc"]] = data
             for t in data["tasks"]:
-                t["anchor"], t["section"]  # noqa: B018 - required keys
+                t["anchor"], t["section"]
         except (KeyError, TypeError, json.JSONDecodeError) as exc:
             raise GoldFormatError(f"{f}: not a gold file as FORMAT.md describes ({exc}). Fix or remove it") from None
     return out
@@ -178,8 +178,8 @@ def score_document(gold: Mapping[str, Any], tasks: list[dict[str, Any]]) -> DocS
     ]
     gold_tasks = []
     for g in gold["tasks"]:
-        pairs = {(role, norm(m)) for role in ROLES for m in g.get(role, [])}
-        gold_tasks.append((g, squash(g["anchor"]), squash(g.get("section") or ""), frozenset(pairs)))
+        pairs: frozenset[tuple[str, str]] = frozenset((role, norm(m)) for role in ROLES for m in g.get(role, []))
+        gold_tasks.append((g, squash(g["anchor"]), squash(g.get("section") or ""), pairs))
     candidates = [[i for i, p in enumerate(project) if a and a in p.haystack] for _, a, _, _ in gold_tasks]
     order = sorted(range(len(gold_tasks)), key=lambda k: (len(candidates[k]), k))
     used: set[int] = set()

@@ -374,7 +374,7 @@ def structure_document(doc: SourceDocument) -> Structure:
     for k, item in enumerate(items):
         if isinstance(item, tuple):
             b.table_count += 1
-            b.table(*item)  # type: ignore[arg-type]
+            b.table(*item)
             continue
         assert isinstance(item, TextView)
         heading = _heading_by_context(items, k)

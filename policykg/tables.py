@@ -76,8 +76,7 @@ def merge_header(rows: list[list[str]]) -> Columns:
     """
     top = [re.sub(r"\s+", "", c) for c in rows[0]]
     if len(rows) == 1:
-        roles = [header_role(c) for c in top]
-        return Columns(tuple(roles), tuple(None for _ in roles))
+        return single_header(top)
     sub = [re.sub(r"\s+", "", c) for c in rows[1]]
     year_pos = [j for j, c in enumerate(sub) if YEAR_RE.match(c)]
     if len(top) < len(sub) and year_pos:

@@ -162,7 +162,7 @@ def test_scanned_pdf_has_no_text_layer(tmp_path: Path) -> None:
 
 def test_truncated_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "cut.txt"
-    path.write_bytes(PLAN_TEXT.encode("utf-8") + "县".encode("utf-8")[:2])
+    path.write_bytes(PLAN_TEXT.encode("utf-8") + "县".encode()[:2])
     doc = read_document(path)
     assert doc.warnings and "truncated" in doc.warnings[0]
     assert units_of(path) == PLAN_UNITS

@@ -22,8 +22,8 @@ DEADLINE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|年底|末|年末|\d{
 __all__ = ["extract_document", "extract_text"]
 
 
-def _mentions(draft: TaskDraft, nlp) -> tuple[list[tuple[str, int, int, bool]], TextView]:  # type: ignore[no-untyped-def]
-    """(role, view start, view end, prose) per unit, with the view they index."""
+def _mentions(draft: TaskDraft, nlp) -> list[tuple[TextView, str, int, int, bool]]:
+    """(view, role, start, end, prose) per unit mention, in the coordinates of its view."""
     jobs: list[tuple[TextView, dict[str, object]]] = []
     for role, view in draft.unit_cells:
         jobs.append((view, {"default_role": role, "in_cell": draft.kind == "row"}))
@@ -45,13 +45,13 @@ def _mentions(draft: TaskDraft, nlp) -> tuple[list[tuple[str, int, int, bool]], 
         found = [f for f in found if f[0] is draft.lead_in]
     elif labelled:
         found = [f for f in found if f[0] is not draft.lead_in]
-    return found  # type: ignore[return-value]
+    return found
 
 
-def _task(draft: TaskDraft, doc: SourceDocument, nlp) -> Task:  # type: ignore[no-untyped-def]
+def _task(draft: TaskDraft, doc: SourceDocument, nlp) -> Task:
     mentions: list[Mention] = []
     seen: set[str] = set()
-    for view, role, s, e, prose in _mentions(draft, nlp):  # type: ignore[misc]
+    for view, role, s, e, prose in _mentions(draft, nlp):
         name = re.sub(r"\s+", "", view.text[s:e])
         if name in seen:
             continue
@@ -142,7 +142,7 @@ def _admin_type(name: str) -> str:
     return next(t for suffix, t in _ADMIN_TYPES if name.endswith(suffix)) if name.endswith(tuple(s for s, _ in _ADMIN_TYPES)) else "area"
 
 
-def _jurisdiction_places(policy, text: str) -> dict[str, Place]:  # type: ignore[no-untyped-def]
+def _jurisdiction_places(policy, text: str) -> dict[str, Place]:
     """The plan's own jurisdiction as a place, under the city its issuer names (湛江市麻章区)."""
     j = policy.jurisdiction
     if not j:

@@ -64,9 +64,9 @@ def reader_for(path: str | Path) -> str:
         ) from None
 
 
-def _load(name: str) -> Callable:  # type: ignore[type-arg]
+def _load(name: str) -> Callable:
     module, func = READERS[name].split(":")
-    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), func)
 
 
 def supported(path: str | Path) -> bool:

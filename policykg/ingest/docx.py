@@ -34,7 +34,7 @@ def _check_zip(data: bytes, path: str) -> None:
         raise CorruptFileError(path, "has no word/document.xml part", "Save it again as a Word .docx document")
 
 
-def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+def _cell_text(cell) -> str:
     parts = [p.text for p in cell.paragraphs]
     for inner in cell.tables:  # nested tables: their text, row by row
         for row in inner.rows:
@@ -46,7 +46,7 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(p for p in parts if p.strip())
 
 
-def table_rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def table_rows(table) -> list[list[str]]:
     """Rows as cell texts; a cell merged with its left or upper neighbour is empty."""
     rows: list[list[str]] = []
     above: list[object] = []

@@ -15,11 +15,11 @@ BLOCK_TAGS = {
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "button", "select"}
 
 
-def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+def _cell_text(cell) -> str:
     return "\n".join(s.strip() for s in cell.stripped_strings)
 
 
-def table_rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def table_rows(table) -> list[list[str]]:
     """Rows of a table as lists of cell texts, with merged cells as empty cells."""
     rows: list[list[str]] = []
     pending: dict[int, int] = {}  # column → rows still covered by a rowspan above
@@ -50,7 +50,7 @@ def table_rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     return rows
 
 
-def _int(value, default: int) -> int:  # type: ignore[no-untyped-def]
+def _int(value, default: int) -> int:
     try:
         return max(1, min(int(str(value).strip()), 1000))
     except (TypeError, ValueError):

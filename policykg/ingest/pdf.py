@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+from functools import partial
 
 from ..errors import CorruptFileError, NoTextLayerError
 from ..records import Block
 from .builder import TextBuilder
 
 
-def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:  # type: ignore[type-arg]
+def _outside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:  # type: ignore[type-arg]
+    return not _inside(obj, boxes)
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     cx = (obj["x0"] + obj["x1"]) / 2
     cy = (obj["top"] + obj["bottom"]) / 2
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
@@ -39,7 +44,7 @@ def read_pdf(data: bytes, path: str, encoding: str | None) -> tuple[str, list[Bl
             boxes = [t.bbox for t in found]
             for t in found:
                 items.append((t.bbox[1], 1, t.extract()))
-            text_page = page.filter(lambda o: not _inside(o, boxes)) if boxes else page
+            text_page = page.filter(partial(_outside, boxes=boxes)) if boxes else page
             for line in text_page.extract_text_lines(return_chars=False):
                 items.append((line["top"], 0, line["text"]))
             items.sort(key=lambda x: (round(x[0], 1), x[1]))
