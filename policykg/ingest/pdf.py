@@ -10,7 +10,7 @@ from ..records import Block
 from .builder import TextBuilder
 
 
-def _outside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:  # type: ignore[type-arg]
+def _outside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return not _inside(obj, boxes)
 
 
