@@ -353,8 +353,8 @@ def _heading_by_context(items: list[object], k: int) -> tuple[int, int] | None:
     for nxt in items[k + 1 : k + 2]:
         if isinstance(nxt, TextView):
             n2 = number_level(nxt.text)
-            if n2 and n2[0] <= nl[0]:
-                return None
+            if (n2 and n2[0] <= nl[0]) or _LABEL_START.match(nxt.text):
+                return None  # followed by a sibling or by its own label: an item
     return nl
 
 

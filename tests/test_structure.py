@@ -120,3 +120,20 @@ def test_policy_metadata_from_a_notice() -> None:
     assert p.jurisdiction == "某某县"
     assert p.implements == ("中共某省委关于推动发展的意见",)
     assert p.addressees == ("各镇党委和人民政府", "县直各单位")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # bracketed prose roles at the end of an item
+        ("一、任务\n1.推进农村公路建设。（县交通运输局牵头，县财政局、各乡镇（街道）配合）\n2.加强医疗保障。（县卫健局负责）\n",
+         [[("lead", "县交通运输局"), ("support", "县财政局"), ("support", "各乡镇（街道）")], [("responsible", "县卫健局")]]),
+        # a short item whose labels stand on the next line
+        ("一、任务\n（1）推进农村公路建设。\n牵头单位：县交通运输局；配合单位：县财政局\n（2）完善供水。\n责任单位：县水务局\n",
+         [[("lead", "县交通运输局"), ("support", "县财政局")], [("responsible", "县水务局")]]),
+        # chapters, and a label in running text ended by 。
+        ("第一章 总则\n第二章 任务\n一、修路。责任单位：县交通局。\n", [[("responsible", "县交通局")]]),
+    ],
+)
+def test_other_layouts(text: str, expected: list[list[tuple[str, str]]]) -> None:
+    assert [[(m.role, m.name) for m in t.mentions] for t in extract_text(text).tasks] == expected
