@@ -26,8 +26,11 @@ from .extract.pipeline import PIPELINE_VERSION
 from .ingest import read_document, supported
 from .records import Extraction, Problem, extraction_from_dict
 from .resolve import resolve_units
+from .store import document_graphs, load_ontology, open_store, replace_documents, write_dataset_files
 
 EXTRACTIONS = "extractions"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 MANIFEST = "manifest.json"
 
 
@@ -50,6 +53,9 @@ class BuildReport:
     documents: list[DocumentSummary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    processed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    quads: int = 0
 
     @property
     def skipped(self) -> list[Problem]:
@@ -110,10 +116,51 @@ def _atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _previous_inputs(out: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("pipeline") != PIPELINE_VERSION or data.get("policykg") != __version__:
+            return {}  # another extractor: rebuild everything
+        return {d["name"]: d for d in data.get("inputs", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _reuse(
+    out: Path, path: Path, name: str, previous: dict[str, dict[str, Any]], in_store: set[str]
+) -> tuple[Extraction, str | None] | None:
+    """The previous build's extraction when the file is unchanged and its graph is in the store."""
+    prev = previous.get(name)
+    if not prev:
+        return None
+    try:
+        sha = _sha256(path)
+    except OSError:
+        return None
+    ext_file = out / EXTRACTIONS / _file_name(name)
+    if sha != prev.get("sha256") or sha[:16] not in in_store or not ext_file.exists():
+        return None
+    try:
+        return extraction_from_dict(json.loads(ext_file.read_text(encoding="utf-8"))), prev.get("encoding")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _write_extractions(out: Path, extractions: list[Extraction]) -> None:
@@ -123,6 +170,7 @@ def _write_extractions(out: Path, extractions: list[Extraction]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     final = out / EXTRACTIONS
     staging = Path(tempfile.mkdtemp(prefix=".extractions-", dir=out))
+    os.chmod(staging, 0o777 & ~_UMASK)
     old = out / ".extractions-old"
     try:
         for ex in extractions:
@@ -173,12 +221,25 @@ def build_corpus(
         on_files(len(files))
     report = BuildReport(out_dir=str(out), problems=problems)
     extractions: list[Extraction] = []
+    changed: list[Extraction] = []
     names: set[str] = set()
+    previous = _previous_inputs(out)
+    store = open_store(out)
+    in_store = document_graphs(store)
     for path, name in files:
         try:
-            doc = read_document(path, encoding=encoding)
-            doc = type(doc)(**{**doc.__dict__, "name": name})
-            ex = extract_document(doc)
+            reused = _reuse(out, path, name, previous, in_store)
+            if reused is not None:
+                ex, encoding_used = reused
+                report.unchanged.append(name)
+            else:
+                doc = read_document(path, encoding=encoding)
+                doc = type(doc)(**{**doc.__dict__, "name": name})
+                ex = extract_document(doc)
+                ex = Extraction(**{**ex.__dict__, "units": {k: v["id"] or "" for k, v in resolve_units(ex).items()}})
+                encoding_used = doc.encoding
+                changed.append(ex)
+                report.processed.append(name)
         except IngestError as exc:
             report.problems.append(Problem(str(path), f"skipped: {exc.problem}. {exc.advice}", "error"))
         except Exception as exc:  # a bug must not lose the rest of the corpus
@@ -186,7 +247,6 @@ def build_corpus(
                 Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
             )
         else:
-            ex = Extraction(**{**ex.__dict__, "units": {k: v["id"] or "" for k, v in resolve_units(ex).items()}})
             extractions.append(ex)
             names.add(name)
             for w in ex.warnings:
@@ -196,7 +256,7 @@ def build_corpus(
                     name=name,
                     sha256=ex.sha256,
                     format=ex.format,
-                    encoding=doc.encoding,
+                    encoding=encoding_used,
                     tasks=len(ex.tasks),
                     assignments=sum(len(t.mentions) for t in ex.tasks),
                     warnings=list(ex.warnings),
@@ -205,6 +265,12 @@ def build_corpus(
         if progress:
             progress(name)
     _write_extractions(out, extractions)
+    current = {ex.doc_id for ex in extractions}
+    report.quads = replace_documents(store, changed, remove=in_store - current)
+    load_ontology(store)
+    write_dataset_files(store, out)
+    store.flush()
+    del store
     report.seconds = time.perf_counter() - t0
     _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return report
@@ -222,6 +288,8 @@ def manifest(report: BuildReport) -> dict[str, Any]:
         "inputs": [d.__dict__ for d in sorted(report.documents, key=lambda d: d.name)],
         "counts": {
             "documents": len(report.documents),
+            "processed": len(report.processed),
+            "unchanged": len(report.unchanged),
             "tasks": report.tasks,
             "assignments": report.assignments,
             "skipped": len(report.skipped),

@@ -16,6 +16,7 @@ expansion records the table row that caused it, so a merge can be explained.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .records import Extraction
 
@@ -94,3 +95,49 @@ def resolve_units(ex: Extraction) -> dict[str, dict[str, str | None]]:
             label, rule = canonical_name(m.name)
             out[m.name] = {"id": unit_id(ex.policy.jurisdiction, label), "label": label, "rule": rule}
     return out
+
+
+@lru_cache(maxsize=1)
+def unit_type_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(type IRI, name pattern) in priority order, read from ontology/unit-types.ttl."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from .namespace import PKG
+    from .paths import ONTOLOGY_DIR, resource
+
+    g = Graph()
+    g.parse(resource(ONTOLOGY_DIR, "unit-types.ttl"))
+    rules = []
+    for concept, notation in g.subject_objects(SKOS.notation):
+        pattern = g.value(concept, PKG.namePattern)
+        if pattern is not None:
+            rules.append((str(notation), str(concept), re.compile(str(pattern)) if str(pattern) else None))
+    rules.sort()
+    return tuple((c, p if p is not None else re.compile(r"")) for _, c, p in rules)
+
+
+def unit_type(name: str) -> str:
+    """The unit-type concept IRI for a unit name (first matching rule wins).
+
+    >>> unit_type("县财政局").rsplit("/", 1)[1], unit_type("各镇党委政府").rsplit("/", 1)[1]
+    ('Finance', 'TownshipGovernment')
+    >>> unit_type("团区委").rsplit("/", 1)[1], unit_type("县委").rsplit("/", 1)[1]
+    ('MassOrganisation', 'PartyGovernmentLeadership')
+    """
+    for concept, rx in unit_type_rules():
+        if rx.search(name):
+            return concept
+    return unit_type_rules()[-1][0]
+
+
+_COLLECTIVE = re.compile(r"^(?:各|有关|相关|全[县区市]|其他)|各单位$|成员单位$|牵头单位$|[直属]单位$|驻[\u4e00-\u9fff]{1,4}单位$|有关部门$|双方$|^[县区市]有关")
+
+
+def is_collective(name: str) -> bool:
+    """Does the name stand for several units (各镇人民政府, 有关单位, 各街道（镇）)?
+
+    >>> is_collective("各镇人民政府"), is_collective("县有关单位"), is_collective("县财政局")
+    (True, True, False)
+    """
+    return bool(_COLLECTIVE.search(name)) or name in ("村委会", "自然村", "居委会")

@@ -1,0 +1,87 @@
+"""RDF namespaces. ``PKG`` lists the ontology's terms and fails on any other name,
+so a typo in code is an error, not a new term (a test checks it against ontology/policykg.ttl)."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
+
+BASE = "https://w3id.org/policykg/"
+ONTOLOGY_IRI = BASE + "ontology"
+ID = Namespace(BASE + "id/")
+UT = Namespace(BASE + "unit-type/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+class PKG(DefinedNamespace):
+    """The policykg ontology (ontology/policykg.ttl)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Policy: URIRef
+    SourceDocument: URIRef
+    Task: URIRef
+    Assignment: URIRef
+    Unit: URIRef
+    CollectiveUnit: URIRef
+    Place: URIRef
+    PairedAssistance: URIRef
+    Milestone: URIRef
+    RoleScheme: URIRef
+    Lead: URIRef
+    Support: URIRef
+    Responsible: URIRef
+    # properties
+    assignedUnit: URIRef
+    leadUnit: URIRef
+    supportUnit: URIRef
+    responsibleUnit: URIRef
+    assignment: URIRef
+    task: URIRef
+    prose: URIRef
+    key: URIRef
+    text: URIRef
+    section: URIRef
+    kind: URIRef
+    mentionsPlace: URIRef
+    milestone: URIRef
+    jurisdiction: URIRef
+    implementsTitle: URIRef
+    sourceDocument: URIRef
+    sha256: URIRef
+    format: URIRef
+    placeType: URIRef
+    divisionCode: URIRef
+    aliasRule: URIRef
+    helper: URIRef
+    helped: URIRef
+    pairingKind: URIRef
+    namePattern: URIRef
+
+
+PREFIXES = {
+    "pkg": str(PKG._NS),
+    "id": str(ID),
+    "ut": str(UT),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "eli": str(ELI),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "nif": str(NIF),
+    "schema": str(SCHEMA),
+    "time": str(TIME),
+}
+
+ROLE_CONCEPTS = {"lead": PKG.Lead, "support": PKG.Support, "responsible": PKG.Responsible}
+ROLE_PROPERTIES = {"lead": PKG.leadUnit, "support": PKG.supportUnit, "responsible": PKG.responsibleUnit}

@@ -1,0 +1,216 @@
+"""Extractions → RDF quads, one named graph per source document.
+
+Quads are built as pyoxigraph terms and streamed into the store (building
+rdflib objects triple by triple is far slower). IRIs are deterministic: they
+are made from the document's sha256 prefix, task keys, and unit and place
+names, never from counters that depend on the run, and no blank node is used.
+
+>>> iri("unit", "遂溪县", "县财政局").value
+'https://w3id.org/policykg/id/unit/遂溪县/县财政局'
+>>> iri("unit", "a b/c").value
+'https://w3id.org/policykg/id/unit/a%20b%2Fc'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+
+from .namespace import DCTERMS, ELI, ID, NIF, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
+from .records import Extraction
+from .resolve import canonical_name, is_collective, unit_type
+
+_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/#?\[\]]")
+GRAPH_PREFIX = str(ID) + "graph/"
+
+
+def _seg(s: str) -> str:
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), s)
+
+
+def iri(kind: str, *parts: str) -> NamedNode:
+    """A data IRI ``id/<kind>/<part>/…``; parts keep their Chinese characters, unsafe
+    characters are percent-encoded."""
+    return NamedNode(str(ID) + kind + "/" + "/".join(_seg(p) for p in parts))
+
+
+def graph_iri(doc_id: str) -> NamedNode:
+    """The named graph holding one document's statements."""
+    return NamedNode(GRAPH_PREFIX + doc_id)
+
+
+def _n(term: object) -> NamedNode:
+    return NamedNode(str(term))
+
+
+# frequently used predicates as pyoxigraph nodes
+A = _n(RDF.type)
+_P = {
+    name: _n(term)
+    for name, term in {
+        "label": RDFS.label, "title": DCTERMS.title, "identifier": DCTERMS.identifier, "issued": DCTERMS.issued,
+        "creator": DCTERMS.creator, "isPartOf": DCTERMS.isPartOf, "source": DCTERMS.source,
+        "prefLabel": SKOS.prefLabel, "altLabel": SKOS.altLabel, "classification": ORG.classification,
+        "agent": PROV.agent, "hadRole": PROV.hadRole, "anchorOf": NIF.anchorOf, "begin": NIF.beginIndex,
+        "end": NIF.endIndex, "context": NIF.referenceContext, "name": SCHEMA.name, "containedIn": SCHEMA.containedInPlace,
+        "inYear": TIME.inXSDgYear, "dateDocument": ELI.date_document, "subOrgOf": ORG.subOrganizationOf,
+    }.items()
+}
+_T = {name: _n(getattr(PKG, name)) for name in PKG.__annotations__}
+ROLE_CONCEPT = {"lead": _T["Lead"], "support": _T["Support"], "responsible": _T["Responsible"]}
+ROLE_PROPERTY = {"lead": _T["leadUnit"], "support": _T["supportUnit"], "responsible": _T["responsibleUnit"]}
+_INT = NamedNode(str(XSD.integer))  # the store keeps xsd:integer; shapes require >= 0
+_DATE = NamedNode(str(XSD.date))
+_GYEAR = NamedNode(str(XSD.gYear))
+_BOOL = NamedNode(str(XSD.boolean))
+
+
+def _int(v: int) -> Literal:
+    return Literal(str(v), datatype=_INT)
+
+
+def place_iri(name: str, parent: str | None, ptype: str) -> NamedNode:
+    """Divisions from county up are named alone; towns and villages under their parent."""
+    if ptype in ("town", "street", "village", "natural_village") and parent:
+        return iri("place", parent, name)
+    return iri("place", name)
+
+
+def unit_iri(jurisdiction: str | None, canonical: str) -> NamedNode:
+    return iri("unit", jurisdiction or "-", canonical)
+
+
+def extraction_quads(ex: Extraction) -> Iterator[Quad]:
+    """Every statement about one document, in its named graph."""
+    g = graph_iri(ex.doc_id)
+
+    def q(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
+        return Quad(s, p, o, g)
+
+    doc = iri("doc", ex.doc_id)
+    yield q(doc, A, _T["SourceDocument"])
+    yield q(doc, _P["source"], Literal(ex.doc))
+    yield q(doc, _T["sha256"], Literal(ex.sha256))
+    yield q(doc, _T["format"], Literal(ex.format))
+
+    pol = ex.policy
+    policy = iri("policy", ex.doc_id)
+    yield q(policy, A, _T["Policy"])
+    yield q(policy, _T["sourceDocument"], doc)
+    if pol.title:
+        yield q(policy, _P["title"], Literal(pol.title))
+    if pol.doc_number:
+        yield q(policy, _P["identifier"], Literal(pol.doc_number))
+    if pol.date:
+        yield q(policy, _P["issued"], Literal(pol.date, datatype=_DATE))
+        yield q(policy, _P["dateDocument"], Literal(pol.date, datatype=_DATE))
+    for title in pol.implements:
+        yield q(policy, _T["implementsTitle"], Literal(title))
+
+    # places: the jurisdiction and what the text names
+    places: dict[str, NamedNode] = {}
+    parents = {p.name: p.parent for p in ex.places}
+    types = {p.name: p.type for p in ex.places}
+    for p in ex.places:
+        node = place_iri(p.name, p.parent, p.type)
+        places[p.name] = node
+        yield q(node, A, _T["Place"])
+        yield q(node, _P["name"], Literal(p.name))
+        yield q(node, _T["placeType"], Literal(p.type))
+        if p.parent:
+            yield q(node, _P["containedIn"], place_iri(p.parent, parents.get(p.parent), types.get(p.parent, "")))
+    jurisdiction = pol.jurisdiction
+    if jurisdiction:
+        jnode = places.get(jurisdiction) or place_iri(jurisdiction, None, "county")
+        if jurisdiction not in places:
+            yield q(jnode, A, _T["Place"])
+            yield q(jnode, _P["name"], Literal(jurisdiction))
+        yield q(policy, _T["jurisdiction"], jnode)
+
+    # units
+    units: dict[str, NamedNode] = {}
+
+    def unit(name: str) -> Iterator[Quad]:
+        canonical, rule = canonical_name(name)
+        node = unit_iri(jurisdiction, canonical)
+        units[name] = node
+        yield q(node, A, _T["Unit"])
+        if is_collective(canonical):
+            yield q(node, A, _T["CollectiveUnit"])
+        yield q(node, _P["prefLabel"], Literal(canonical))
+        if name != canonical:
+            yield q(node, _P["altLabel"], Literal(name))
+            if rule:
+                yield q(node, _T["aliasRule"], Literal(rule))
+        yield q(node, _P["classification"], NamedNode(unit_type(canonical)))
+        if jurisdiction:
+            yield q(node, _T["jurisdiction"], places.get(jurisdiction) or place_iri(jurisdiction, None, "county"))
+
+    for issuer in pol.issuers:
+        if issuer not in units:
+            yield from unit(issuer)
+        yield q(policy, _P["creator"], units[issuer])
+
+    for t in ex.tasks:
+        task = iri("task", ex.doc_id, t.key)
+        yield q(task, A, _T["Task"])
+        yield q(task, _P["isPartOf"], policy)
+        yield q(task, _T["key"], Literal(t.key))
+        yield q(task, _T["kind"], Literal(t.kind))
+        yield q(task, _T["text"], Literal(t.text))
+        if t.title:
+            yield q(task, _P["title"], Literal(t.title))
+        if t.section:
+            yield q(task, _T["section"], Literal(t.section))
+        yield q(task, _P["begin"], _int(t.start))
+        yield q(task, _P["end"], _int(t.end))
+        yield q(task, _P["context"], doc)
+        for name in t.places:
+            if name in places:
+                yield q(task, _T["mentionsPlace"], places[name])
+        for n, m in enumerate(t.mentions, 1):
+            if m.name not in units:
+                yield from unit(m.name)
+            a = iri("assignment", ex.doc_id, t.key, str(n))
+            yield q(task, ROLE_PROPERTY[m.role], units[m.name])
+            yield q(task, _T["assignment"], a)
+            yield q(a, A, _T["Assignment"])
+            yield q(a, _T["task"], task)
+            yield q(a, _P["agent"], units[m.name])
+            yield q(a, _P["hadRole"], ROLE_CONCEPT[m.role])
+            yield q(a, _P["anchorOf"], Literal(m.text))
+            yield q(a, _P["begin"], _int(m.start))
+            yield q(a, _P["end"], _int(m.end))
+            yield q(a, _P["context"], doc)
+            yield q(a, _T["prose"], Literal("true" if m.prose else "false", datatype=_BOOL))
+        for n, ms in enumerate(t.milestones, 1):
+            node = iri("milestone", ex.doc_id, t.key, str(n))
+            yield q(task, _T["milestone"], node)
+            yield q(node, A, _T["Milestone"])
+            yield q(node, _P["label"], Literal(ms.text))
+            if re.fullmatch(r"\d{4}", ms.year):
+                yield q(node, _P["inYear"], Literal(ms.year, datatype=_GYEAR))
+            yield q(node, _P["begin"], _int(ms.start))
+            yield q(node, _P["end"], _int(ms.end))
+            yield q(node, _P["context"], doc)
+
+    for n, p in enumerate(ex.pairings, 1):
+        node = iri("pairing", ex.doc_id, str(n))
+        yield q(node, A, _T["PairedAssistance"])
+        yield q(node, _T["pairingKind"], Literal(p.kind))
+        if p.helper not in units:
+            yield from unit(p.helper)
+        yield q(node, _T["helper"], units[p.helper])
+        helped = places.get(p.helped) or iri("place", p.helped)
+        if p.helped not in places:
+            yield q(helped, A, _T["Place"])
+            yield q(helped, _P["name"], Literal(p.helped))
+        yield q(node, _T["helped"], helped)
+        yield q(node, _P["begin"], _int(p.start))
+        yield q(node, _P["end"], _int(p.end))
+        yield q(node, _P["context"], doc)
+
+
+__all__ = ["extraction_quads", "graph_iri", "iri", "DefaultGraph"]

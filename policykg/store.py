@@ -1,0 +1,111 @@
+"""The embedded on-disk SPARQL store (pyoxigraph) and the dataset files.
+
+``graph/store/`` holds a pyoxigraph store: one named graph per document plus
+one for the ontology. A rebuild replaces only the named graphs of documents
+whose sha256 changed. ``graph/dataset.nq`` (sorted N-Quads, byte-identical for
+the same input) and ``graph/dataset.trig`` are dumped from it for other triple
+stores and for rdflib.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import GraphNotBuiltError
+from .namespace import ONTOLOGY_IRI, PREFIXES
+from .paths import ONTOLOGY_DIR, resource
+from .rdf import GRAPH_PREFIX, extraction_quads, graph_iri
+from .records import Extraction
+
+STORE = "store"
+NQUADS = "dataset.nq"
+TRIG = "dataset.trig"
+ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl")
+ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def open_store(graph_dir: str | Path, *, read_only: bool = False) -> ox.Store:
+    """The store of a graph directory (created when writing)."""
+    path = Path(graph_dir) / STORE
+    if read_only:
+        if not path.is_dir():
+            raise GraphNotBuiltError(
+                f"{graph_dir}: no store here ({STORE}/ missing). Run `policykg build DOCS_DIR -o {graph_dir}` first"
+            )
+        return ox.Store.read_only(str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    return ox.Store(str(path))
+
+
+def document_graphs(store: ox.Store) -> set[str]:
+    """doc ids whose named graph is in the store."""
+    return {g.value[len(GRAPH_PREFIX) :] for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(GRAPH_PREFIX)}
+
+
+def replace_documents(store: ox.Store, extractions: Iterable[Extraction], remove: Iterable[str] = ()) -> int:
+    """Replace the named graphs of these documents (and drop those of ``remove``); returns quads added."""
+    added = 0
+    for doc_id in remove:
+        store.remove_graph(graph_iri(doc_id))
+    for ex in extractions:
+        g = graph_iri(ex.doc_id)
+        if store.contains_named_graph(g):
+            store.remove_graph(g)
+        quads = list(extraction_quads(ex))
+        store.extend(quads)
+        added += len(quads)
+    return added
+
+
+def load_ontology(store: ox.Store) -> None:
+    """(Re)load the ontology and the unit-type scheme into their own named graph."""
+    if store.contains_named_graph(ONTOLOGY_GRAPH):
+        store.remove_graph(ONTOLOGY_GRAPH)
+    for name in ONTOLOGY_FILES:
+        store.load(path=str(resource(ONTOLOGY_DIR, name)), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+
+
+def sorted_nquads(store: ox.Store) -> bytes:
+    """All quads as N-Quads, lines sorted: the same input gives the same bytes."""
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    lines = sorted(set(data.decode("utf-8").splitlines()))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_dataset_files(store: ox.Store, graph_dir: str | Path) -> None:
+    """Dump ``dataset.nq`` (sorted) and ``dataset.trig`` atomically."""
+    out = Path(graph_dir)
+    _atomic_bytes(out / NQUADS, sorted_nquads(store))
+    trig = ox.serialize(ox.parse(sorted_nquads(store), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    _atomic_bytes(out / TRIG, trig or b"")
+
+
+def load_dataset(graph_dir: str | Path):  # type: ignore[no-untyped-def]
+    """The whole dataset as an rdflib ``Dataset`` (read from ``dataset.trig``)."""
+    from rdflib import Dataset
+
+    path = Path(graph_dir) / TRIG
+    if not path.exists():
+        raise GraphNotBuiltError(f"{graph_dir}: no {TRIG} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
+    ds = Dataset(default_union=True)
+    ds.parse(path, format="trig")
+    return ds
