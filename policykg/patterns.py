@@ -20,6 +20,7 @@ NUMBER_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^[{CN_NUM}]+\s*[、.．]\s*")),
     (2, re.compile(rf"^[（(]\s*[{CN_NUM}]+\s*[)）]\s*[、.．]?\s*")),
     (3, re.compile(r"^\d{1,3}\s*[、.．](?!\d)\s*")),
+    (3, re.compile(rf"^第[{CN_NUM}\d]+条\s*")),
     (4, re.compile(r"^[（(]\s*\d{1,3}\s*[)）]\s*[、.．]?\s*")),
     (5, re.compile(r"^[①-⑳]\s*")),
     (6, re.compile(r"^\d{1,3}\s*[)）]\s*")),
@@ -33,15 +34,20 @@ TERMINAL = "。；;：:！!？?…”’」』）)】"
 
 #: role labels such as 牵头单位：, 配合部门 ：, 责任单位:
 LABEL_RE = re.compile(
-    r"(?P<label>(?:牵头|主责|责任|负责|配合|协助|协办|参与|实施|承办|合)(?:单位|部门|主体)|牵头|配合|协办)\s*[:：]"
+    r"(?P<label>(?:牵头|主责|主办)(?:责任)?(?:单位|部门)|(?:责任|负责|配合|协助|协办|协同|协作|参与|实施|承办|合)(?:单位|部门|主体)"
+    r"|牵头|配合|协办)\s*[:：]"
+)
+#: labels of fields that are not units; a unit list stops at them
+FIELD_LABEL_RE = re.compile(
+    r"(?:完成|办结|截止)?(?:时限|时间|期限|时间节点)\s*[:：]|(?:进度|目标|工作)要求\s*[:：]|备注\s*[:：]|责任人\s*[:：]|联系人\s*[:：]"
 )
 
 
 def label_role(label: str) -> str:
     """Role named by a label (a typo such as 合部门 still reads as support)."""
-    if "牵头" in label or "主责" in label:
+    if "牵头" in label or "主责" in label or "主办" in label:
         return "lead"
-    if any(k in label for k in ("配合", "协助", "协办", "参与", "合")):
+    if any(k in label for k in ("配合", "协助", "协办", "协同", "协作", "参与", "合")):
         return "support"
     return "responsible"
 
@@ -53,12 +59,17 @@ UNIT_SUFFIXES = sorted(
         "支公司", "公司", "分局", "局", "委", "办", "部", "厅", "院", "中心", "会", "政府",
         "党委", "单位", "部门", "集团", "银行", "支行", "分行", "社", "站", "所", "队", "处",
         "科", "联", "双方", "团", "国企", "企业", "机关", "党组", "研究室", "馆", "台",
-        "区", "县", "市", "镇", "乡", "街道", "村", "省", "新区", "成员单位", "组",
+        "区", "县", "市", "镇", "乡", "街道", "村", "省", "新区", "成员单位", "组", "协", "校", "关",
     },
     key=len,
     reverse=True,
 )
 UNIT_END_RE = re.compile("(?:" + "|".join(map(re.escape, UNIT_SUFFIXES)) + r")(?:[（(][^()（）]{1,8}[)）])?$")
+#: strong endings: bodies, never areas (used to decide whether 和/及 joins two units)
+STRONG_UNIT_END_RE = re.compile(
+    r"(?:局|委|办|部|厅|院|中心|会|政府|党委|单位|部门|公司|队|组|所|站|社|联|协|校|关|室|处|科|行|集团|国企|指挥部)"
+    r"(?:[（(][^()（）]{1,8}[)）])?$"
+)
 #: endings that name a person, not a unit
 PERSON_END_RE = re.compile(r"(?:同志|领导|书记|主任|局长|县长|区长|市长|镇长|组长|负责人|干部|人员|专家|群众|农户)$")
 

@@ -220,7 +220,7 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             ctype = MEDIA[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv", "json") else "")
             self._send(HTTPStatus.OK, serialize(columns, rows, fmt, boolean), ctype, extra)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             url = urlparse(self.path)
             qs = {k: v[-1] for k, v in parse_qs(url.query).items()}
             if url.path in ("/", "/index.html"):
@@ -257,7 +257,7 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
 
         do_HEAD = do_GET
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             url = urlparse(self.path)
             if url.path != "/sparql":
                 return self._error(HTTPStatus.NOT_FOUND, "POST queries to /sparql")

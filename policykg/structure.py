@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .metadata import extract_policy
 from .patterns import ANNEX_RE, LABEL_RE, OPEN, SENTENCE_PUNCT, TERMINAL, number_level
 from .records import Block, Heading, SourceDocument, Structure, TaskDraft
-from .tables import Columns, align, header_role, is_header_row, merge_header, reassemble_flat_table, single_header
+from .tables import Columns, align, is_header_row, is_sub_header, merge_header, reassemble_flat_table, single_header
 from .textview import TextView
 
 _LABEL_START = re.compile(rf"^[{re.escape(OPEN)}\s*]*" + LABEL_RE.pattern)
@@ -70,7 +70,7 @@ def _joinable(prev: TextView, nxt: _Line) -> bool:
         return False
     if p[-1] in TERMINAL or _DATE_LINE.match(p) or _DATE_LINE.match(n):
         return False
-    if number_level(n) or ANNEX_RE.match(n) or _LABEL_START.match(n) or _is_heading(prev):
+    if number_level(n) or ANNEX_RE.match(n) or _LABEL_START.match(n) or _is_heading(prev) or _LABEL_START.match(p):
         return False
     return True
 
@@ -177,18 +177,25 @@ class _Builder:
                 joined = TextView.concat(cells)
                 self.paragraph(joined, _is_heading(joined))
             return
+        if "group" in columns.roles and not {"title", "content"} & set(columns.roles):
+            # 工作任务 / 重点任务 is the only text column: it is the task itself
+            columns = Columns(tuple("title" if r == "group" else r for r in columns.roles), columns.years)
+        group_col = _group_column(columns, rows)
+        if group_col is None and "group" in columns.roles and "title" not in columns.roles:
+            # a 重点任务 column that does not group rows under headings names the task
+            columns = Columns(tuple("title" if r == "group" else r for r in columns.roles), columns.years)
         roles = columns.roles
         width = len(roles)
-        group_col = _group_column(columns, rows)
         current_group: str | None = None
         self.lead_in = None
         self.after_item = False
         for idx, cells in enumerate(rows, 1):
-            if len(cells) == 1 and width > 1:
-                nl = number_level(cells[0].text)
-                if nl:
-                    self.heading(nl[0], cells[0])
-                    current_group = cells[0].raw.strip()
+            filled = [c for c in cells if c.text.strip()]
+            if len(filled) == 1 and width > 1 and (len(cells) == 1 or len(set(c.source_start for c in cells)) > 1):
+                nl = number_level(filled[0].text)
+                if nl:  # a heading row (one cell, or one filled cell spanning the table)
+                    self.heading(nl[0], filled[0])
+                    current_group = filled[0].raw.strip()
                     continue
             if is_header_row([c.text for c in cells]):
                 continue
@@ -250,7 +257,8 @@ def _group_column(columns: Columns, rows: list[list[TextView]]) -> int | None:
         if not filled:
             continue
         numbered = sum(1 for v in filled if number_level(v.text))
-        if role == "group" and (numbered * 2 >= len(filled) or len(filled) * 5 < len(values) * 3):
+        sparse = len(filled) * 5 < len(values) * 3
+        if role == "group" and (numbered * 2 >= len(filled) or sparse):
             return j
         if role == "title" and numbered * 2 >= len(filled) and "group" not in columns.roles:
             return j
@@ -307,6 +315,13 @@ def _collect(doc: SourceDocument) -> list[object]:
             j = i
             while j < len(elements):
                 e = elements[j]
+                if isinstance(e, _Line) and el.table == -1 and _is_heading(e.view) and rows:
+                    # a section heading between the rows of a text table
+                    nxt = elements[j + 1] if j + 1 < len(elements) else None
+                    if isinstance(nxt, _Row) and nxt.table == -1:
+                        rows.append([e.view])
+                        j += 1
+                        continue
                 if not isinstance(e, _Row) or e.table != el.table:
                     break
                 rows.append(e.cells)
@@ -317,9 +332,15 @@ def _collect(doc: SourceDocument) -> list[object]:
                 if is_header_row([c.text for c in r]):
                     header = [[c.text for c in r]]
                     start = k + 1
-                    if start < len(rows) and any(header_role(c.text) == "year" for c in rows[start]):
-                        header.append([c.text for c in rows[start]])
-                        start += 1
+                    if start < len(rows):
+                        # a cell merged down from the first header row reads as blank here
+                        sub = [
+                            "" if j < len(r) and c.text and c.source_start == r[j].source_start else c.text
+                            for j, c in enumerate(rows[start])
+                        ]
+                        if is_sub_header(sub):
+                            header.append(sub)
+                            start += 1
                     break
             columns = (merge_header(header) if len(header) > 1 else single_header(header[0])) if header else None
             out.append((columns, rows[start:] if columns else rows))

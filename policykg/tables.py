@@ -19,9 +19,10 @@ HEADER_ROLES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), role)
     for p, role in (
         (r"^(?:序号|编号|序|No\.?)$", "number"),
-        (r"牵头(?:单位|部门)|主责(?:单位|部门)", "lead"),
-        (r"(?:配合|协办|协助|参与)(?:单位|部门)", "support"),
-        (r"(?:责任|负责|实施|承办|主管)(?:单位|部门|主体)|责任人?$", "units"),
+        (r"^(?:责任人|联系人|负责人|分管领导|责任领导)", "person"),
+        (r"(?:牵头|主责|主办)(?:责任)?(?:单位|部门)", "lead"),
+        (r"(?:配合|协办|协助|协同|参与)(?:单位|部门)", "support"),
+        (r"(?:责任|负责|实施|承办|主管)(?:单位|部门|主体)|^责任$", "units"),
         (r"^(?:(?:19|20)\d{2})\s*年?度?$", "year"),
         (r"进度|时间|时限|节点|期限", "progress"),
         (r"项目名称|任务名称|事项名称|工作事项|具体任务|项目$|名称$", "title"),
@@ -68,21 +69,41 @@ class Columns:
         return len(self.roles)
 
 
+def is_sub_header(cells: list[str]) -> bool:
+    """A second header row: every filled cell is a year or a column name (牵头单位 | 配合单位)."""
+    filled = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
+    return bool(filled) and all(header_role(c) not in ("", "other", "number") for c in filled)
+
+
 def merge_header(rows: list[list[str]]) -> Columns:
-    """Column roles from one header row, or two when years sit under 进度要求.
+    """Column roles from one header row, or two when a label spans sub-columns
+    (years under 进度要求, 牵头单位 | 配合单位 under 责任单位).
 
     >>> merge_header([["序号", "项目名称", "进度要求", "责任单位"], ["", "", "2018年", "2019年", ""]]).roles
     ('number', 'title', 'year', 'year', 'units')
+    >>> merge_header([["序号", "措施", "责任单位", "时限"], ["", "", "牵头单位", "配合单位", ""]]).roles
+    ('number', 'content', 'lead', 'support', 'progress')
     """
     top = [re.sub(r"\s+", "", c) for c in rows[0]]
     if len(rows) == 1:
         return single_header(top)
     sub = [re.sub(r"\s+", "", c) for c in rows[1]]
-    year_pos = [j for j, c in enumerate(sub) if YEAR_RE.match(c)]
-    if len(top) < len(sub) and year_pos:
-        # the label over the years spans them: widen it
-        p, q = year_pos[0], year_pos[-1]
-        top = top[: p + 1] + [""] * (q - p) + top[p + 1 :]
+    if len(top) < len(sub):
+        # a label over several sub-columns was written once: widen it over its run
+        runs: list[tuple[int, int]] = []
+        j = 0
+        while j < len(sub):
+            if sub[j]:
+                k = j
+                while k + 1 < len(sub) and sub[k + 1]:
+                    k += 1
+                runs.append((j, k))
+                j = k + 1
+            else:
+                j += 1
+        for p, q in reversed(runs):
+            if q > p and len(top) < len(sub):
+                top = top[: p + 1] + [""] * (q - p) + top[p + 1 :]
     width = max(len(top), len(sub))
     top += [""] * (width - len(top))
     sub += [""] * (width - len(sub))
@@ -93,7 +114,7 @@ def merge_header(rows: list[list[str]]) -> Columns:
             roles.append("year")
             years.append(re.match(r"\d{4}", s).group(0))  # type: ignore[union-attr]
         else:
-            roles.append(header_role(t or s))
+            roles.append(header_role(s) if s and header_role(s) not in ("", "other") else header_role(t or s))
             years.append(None)
     return Columns(tuple(roles), tuple(years))
 
@@ -142,7 +163,7 @@ def reassemble_flat_table(cells: list[tuple[TextView, bool]]) -> tuple[Columns, 
     if not is_header_row(groups[0]):
         return None
     second = groups[1] if len(groups) > 1 else []
-    if second and any(YEAR_RE.match(c) for c in second) and not any(number_level(c) for c in second if c):
+    if second and is_sub_header(second) and not any(number_level(c) for c in second if c):
         columns = merge_header([groups[0], second])
         header_len = len(groups[0]) + len(second)
     else:

@@ -28,7 +28,12 @@ def _mentions(draft: TaskDraft, nlp) -> list[tuple[TextView, str, int, int, bool
     for role, view in draft.unit_cells:
         jobs.append((view, {"default_role": role, "in_cell": draft.kind == "row"}))
     has_cells = any(v.text.strip() for _, v in draft.unit_cells)
-    jobs.append((draft.body, {"allow_prose": not has_cells}))
+    title_end = 0
+    if draft.title is not None and draft.title.offsets and draft.body.offsets and draft.title.offsets[0] == draft.body.offsets[0]:
+        rest = draft.body.text[len(draft.title) + 1 :]
+        if re.sub(r"[（(【〔].*$", "", rest).strip():
+            title_end = len(draft.title) + 1  # a run-in title, with the body's own sentences after it
+    jobs.append((draft.body, {"allow_prose": not has_cells, "title_end": title_end}))
     if draft.lead_in is not None:
         jobs.append((draft.lead_in, {"allow_prose": True}))
     docs = [make_doc(nlp, v.text, **opts) for v, opts in jobs]  # type: ignore[arg-type]

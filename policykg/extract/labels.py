@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..patterns import CLOSE, LABEL_RE, OPEN, label_role
+from ..patterns import CLOSE, FIELD_LABEL_RE, LABEL_RE, OPEN, label_role
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,10 @@ def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
     [('responsible', '县交通局，各镇人民政府')]
     """
     found = list(LABEL_RE.finditer(text))
+    stops = sorted([m.start() for m in found] + [m.start() for m in FIELD_LABEL_RE.finditer(text)])
     out: list[LabelledList] = []
-    for n, m in enumerate(found):
-        limit = found[n + 1].start() if n + 1 < len(found) else len(text)
+    for m in found:
+        limit = next((x for x in stops if x >= m.end()), len(text))
         # an opening bracket right before the label (allowing ** and spaces)
         k = m.start() - 1
         while k >= 0 and text[k] in " *\t":

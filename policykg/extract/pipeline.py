@@ -20,6 +20,7 @@ Components, in order:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
@@ -28,11 +29,29 @@ from spacy.tokens import Doc, Span
 
 from .labels import find_labels
 from .prose import find_prose
-from .units import split_units
+from .units import split_units_with_roles
 
-PIPELINE_VERSION = "policykg-extract-1"
+#: "the first unit listed leads" formulas inside a 责任单位 list
+FIRST_LEADS_RE = re.compile(r"(?:排在|列在?|排名)?第一(?:位|个|家)?(?:的|单位)?(?:为|是)牵头")
+OTHERS_SUPPORT_RE = re.compile(r"(?:其他|其余|其它)(?:单位)?(?:为|是)(?:配合|协办)")
 
-for _name, _default in (("default_role", None), ("in_cell", False), ("allow_prose", False)):
+def _code_fingerprint() -> str:
+    """A hash of the code that shapes extraction, so a rebuild after any rule change
+    re-extracts every document instead of reusing stale results."""
+    import hashlib
+    from pathlib import Path
+
+    pkg = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for p in sorted([*pkg.glob("*.py"), *pkg.glob("extract/*.py"), *pkg.glob("ingest/*.py"), *pkg.parent.glob("ontology/*.ttl")]):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+PIPELINE_VERSION = f"policykg-extract-1+{_code_fingerprint()}"
+
+for _name, _default in (("default_role", None), ("in_cell", False), ("allow_prose", False), ("title_end", 0)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 if not Span.has_extension("prose"):
@@ -67,8 +86,17 @@ def unit_mentions(doc: Doc) -> Doc:
     """Split every list span into unit mention spans."""
     units: list[Span] = []
     for lst in doc.spans["lists"]:
-        for _name, s, e in split_units(doc.text, lst.start_char, lst.end_char):
-            span = _span(doc, s, e, lst.label_)
+        found = split_units_with_roles(doc.text, lst.start_char, lst.end_char)
+        listed = doc.text[lst.start_char : lst.end_char]
+        first_leads = lst.label_ == "responsible" and FIRST_LEADS_RE.search(listed)
+        others_support = first_leads and OTHERS_SUPPORT_RE.search(listed)
+        for n, (_name, s, e, marked) in enumerate(found):
+            role = lst.label_
+            if role == "responsible" and marked:
+                role = marked  # 县商务局（牵头）inside a 责任单位 list
+            elif first_leads:
+                role = "lead" if n == 0 else ("support" if others_support else role)
+            span = _span(doc, s, e, role)
             if span is not None:
                 units.append(span)
     doc.spans["units"] = units
@@ -81,7 +109,7 @@ def prose_assignments(doc: Doc) -> Doc:
     if not doc._.allow_prose or len(doc.spans["lists"]):
         return doc
     units = list(doc.spans["units"])
-    for role, _name, s, e in find_prose(doc.text):
+    for role, _name, s, e in find_prose(doc.text, skip=doc._.title_end):
         span = _span(doc, s, e, role)
         if span is not None:
             span._.prose = True
@@ -102,10 +130,18 @@ def make_nlp() -> Language:
     return nlp
 
 
-def make_doc(nlp: Language, text: str, *, default_role: str | None = None, in_cell: bool = False, allow_prose: bool = False) -> Doc:
-    """A ``Doc`` with its extraction settings, ready for ``nlp.pipe``."""
+def make_doc(
+    nlp: Language, text: str, *, default_role: str | None = None, in_cell: bool = False, allow_prose: bool = False,
+    title_end: int = 0,
+) -> Doc:
+    """A ``Doc`` with its extraction settings, ready for ``nlp.pipe``.
+
+    ``title_end``: the text starts with a run-in title this long (plus its 。);
+    prose in a title is not read as an assignment.
+    """
     doc = nlp.make_doc(text)
     doc._.default_role = default_role
     doc._.in_cell = in_cell
     doc._.allow_prose = allow_prose
+    doc._.title_end = title_end
     return doc

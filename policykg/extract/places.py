@@ -90,7 +90,9 @@ def find_pairings(text: str) -> list[PairHit]:
                 continue
             h = HELPED_RE.match(text, m.end())
             if h:
-                for name in h.group(0).split("、"):
+                village = VILLAGE_RE.match(text, h.end())
+                names = [village.group(1)] if village and "、" not in h.group(0) else h.group(0).split("、")
+                for name in names:
                     if not _VERBISH.search(name) and not name.startswith(("我", "各", "有关")):
                         out.append((helper, name, m.group("kind"), pos, h.end()))
             break

@@ -23,10 +23,11 @@ BOUNDARY = set("。；;，,：:！？!?、\n（(由")
 SENTENCE_END = set("。；;！？!?\n")
 SKIP_RE = re.compile(r"(?:其中|同时|另外|此外|原则上|并|还)?\s*(?P<by>由|并由|联合|会同)?\s*(?:我市|我县|我区|我镇)?")
 LEAD_RE = re.compile(r"牵头")
-SUPPORT_RE = re.compile(r"配合|协助|参与|协同|协办")
+SUPPORT_RE = re.compile(r"(?:予以|积极|按职责分工|按职责|共同|负责|做好)?(?:配合|协助|参与|协同|协办)")
 RESP_RE = re.compile(
-    r"负责|具体负责|承担|统筹|要(?!求|点|素|害)|应当|应|须|必须|务必|定期|每年|按要求|按照|参照|根据|结合|加强|做好|组织|"
-    r"落实|各选派|选派|会同|联合|切实|积极|分别|共同|主动|全面|认真|抓好|督促"
+    r"负责|具体负责|承担|统筹|要(?!求|点|素|害)|应当|应该|须|必须|务必|定期|每年|按要求|按照|参照|根据|结合|加强|做好|"
+    r"落实|各选派|选派|会同|联合|切实|积极|分别|共同|主动|认真|抓好|督促|具体实施|组织实施|实施|"
+    r"(?:对口|结对|定点|挂钩)帮扶"
 )
 PAIR_RE = re.compile(r"与[^。；;]{1,40}?结对")
 MEMBER_RE = re.compile(r"作为(?:成员|配合|协作|参与)单位")
@@ -72,11 +73,16 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: bool, cl
         if "等" in prefix or not _balanced(prefix) or not looks_like_unit(prefix) or not _item_ok(prefix):
             continue
         rest = text[i:clause_end]
-        extra = re.match(r"等\s*([^\s，,、。；;]{2,16}?(?:单位|部门|机构))", rest)
+        extra = re.match(r"等\s*((?!(?:相关|有关|其他)?(?:单位|部门|机构))[^\s，,、。；;]{2,16}?(?:单位|部门|机构))", rest)
         if extra:
             role = _role_after(rest[extra.end() :], by, clause)
             if role:
                 return [(k, i), (i + extra.start(1), i + extra.end(1))], role
+        bare = re.match(r"等\s*(?:(?:相关|有关|其他)?(?:单位|部门|机构))?", rest)
+        if bare:
+            role = _role_after(rest[bare.end() :], by, clause)
+            if role:
+                return [(k, i)], role
         role = _role_after(rest, by, clause)
         if role:
             return [(k, i)], role
@@ -139,12 +145,36 @@ def parse_subject(text: str, pos: int) -> list[Found]:
         if final is None:
             return []
         items.extend(final[0])
+        items.extend(_co_subjects(text, final[0][-1][1], clause_end))
         out: list[Found] = []
         for a, b in items:
             for name, s, e in split_units(text, a, b):
                 out.append((final[1], name, s, e))
         return out
     return []
+
+
+def _co_subjects(text: str, pos: int, clause_end: int) -> list[tuple[int, int]]:
+    """X会同Y、Z开展…: the units after 会同/联合 act with X."""
+    m = re.match(r"\s*(?:会同|联合|协同)", text[pos:clause_end])
+    if not m:
+        return []
+    k = pos + m.end()
+    out = []
+    while k < clause_end:
+        seg_end = _segment_end(text, k)
+        best = None
+        for i in range(k + 2, seg_end + 1):
+            if looks_like_unit(text[k:i]) and _item_ok(text[k:i]):
+                best = i
+                break
+        if best is None:
+            break
+        out.append((k, best))
+        if best < seg_end or seg_end >= clause_end or text[seg_end] != "、":
+            break
+        k = seg_end + 1
+    return out
 
 
 def find_members(text: str) -> list[Found]:
@@ -174,11 +204,14 @@ def _quoted_mask(text: str) -> list[bool]:
     return mask
 
 
-def find_prose(text: str) -> list[Found]:
-    """All prose assignments in ``text`` (view coordinates), first mention of each name kept."""
+def find_prose(text: str, *, skip: int = 0) -> list[Found]:
+    """All prose assignments in ``text`` (view coordinates), first mention of each name kept.
+
+    ``skip`` leaves out the first characters (a run-in title such as 县直单位结对帮扶。).
+    """
     found: list[Found] = []
     quoted = _quoted_mask(text)
-    starts = [0] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY]
+    starts = [skip] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY and k >= skip]
     for pos in starts:
         if pos < len(text) and not quoted[pos]:
             found.extend(parse_subject(text, pos))

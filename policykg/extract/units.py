@@ -17,14 +17,20 @@ from __future__ import annotations
 
 import re
 
-from ..patterns import CLOSE, OPEN, PERSON_END_RE, UNIT_END_RE
+from ..patterns import CLOSE, OPEN, PERSON_END_RE, STRONG_UNIT_END_RE, UNIT_END_RE
 
 HARD_SEPS = set("、，,；;")
 SOFT_SEPS = set(" \t\n\u3000")
 #: words that join two units ("A和B") when both sides are whole unit names
 CONJ_RE = re.compile(r"以及|及|和|与")
 LEAD_STRIP = re.compile(r"(?:由|并由|以及|其中|同时|另外|此外|我市|我县|我区|我镇)+")
-TAIL_STRIP = re.compile(r"(?:等单位|等部门|等|分别负责|分别|共同负责|负责|牵头|配合|协助|参与|按职责分工|按职责)+$")
+TAIL_STRIP = re.compile(
+    r"(?:等(?:相关|有关|其他)?(?:单位|部门)?|分别负责|分别|共同负责|负责|(?:[（(])?(?:牵头|配合|协助|参与)(?:[)）])?|按职责分工|按职责)+$"
+)
+#: a role marker on one unit inside a list: 县商务局（牵头）, 县商务局牵头, 县城管局配合
+ROLE_MARK_RE = re.compile(r"(?:[（(]\s*)?(牵头|主办|配合|协助|协办|参与)(?:\s*[)）])?(?:负责)?$")
+#: remarks inside a list that are not units
+NOT_A_UNIT_RE = re.compile(r"[:：]|\d{4}\s*年|底前|之前|排在|列第|为牵头|第一位|以上|以下")
 #: collective words that start a new unit even without a separator
 RUN_ON_RE = re.compile(r"(?<=[会局办府委）)])(?=(?:村委会|居委会|自然村|村民小组|各街道|各镇|各乡镇))")
 _SUB_UNIT_END = re.compile(r"(?:局|办|科|社|公司|室|中心|站|所|队|院|部|股|处|委)$")
@@ -65,6 +71,8 @@ def _drop_parenthetical(text: str, start: int, end: int) -> int:
             if depth == 0:
                 inner = seg[k + 1 : -1]
                 parts = [p for p in re.split(r"[、，,]", inner) if p]
+                if re.match(r"(?:各|有关|相关)", seg):
+                    return end  # 各乡镇人民政府（街道办事处）: an alternative, part of the name
                 if k > 0 and (
                     any(len(p) >= 2 and _SUB_UNIT_END.search(p) for p in parts) or _REMARK.search(inner)
                 ):
@@ -110,7 +118,7 @@ def _split_conj(text: str, start: int, end: int) -> list[tuple[int, int]]:
             m = CONJ_RE.match(seg, k)
             if m and k > 0:
                 left, right = seg[:k], seg[m.end() :]
-                if looks_like_unit(left) and len(right) >= 3 and looks_like_unit(right):
+                if STRONG_UNIT_END_RE.search(left) and len(right) >= 3 and looks_like_unit(right):
                     return [(start, start + k)] + _split_conj(text, start + m.end(), end)
     return [(start, end)]
 
@@ -127,13 +135,17 @@ def _split_run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def raw_items(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    return [(a, b) for a, b, _ in raw_items_with_seps(text, start, end)]
+
+
+def raw_items_with_seps(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Spans of list items between separators, never splitting inside brackets.
 
     A line break splits only where the text before it already ends like a
     unit; otherwise it is a wrap inside a name and the parts stay together.
     """
     end = len(text) if end is None else end
-    items: list[tuple[int, int]] = []
+    items: list[tuple[int, int, str]] = []
     depth = 0
     item_start = start
     k = start
@@ -144,29 +156,56 @@ def raw_items(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         elif ch in CLOSE:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in HARD_SEPS:
-            items.append((item_start, k))
+            items.append((item_start, k, ch))
             item_start = k + 1
         elif depth == 0 and ch in SOFT_SEPS and looks_like_unit(text[item_start:k]):
-            items.append((item_start, k))
+            items.append((item_start, k, ch))
             item_start = k + 1
         k += 1
-    items.append((item_start, end))
+    items.append((item_start, end, ""))
     return items
+
+
+def _plausible(name: str) -> bool:
+    """A list item that can be a unit: a unit ending, or a short bare name (东简)."""
+    if len(name) < 2 or len(name) > 40 or PERSON_END_RE.search(name) or NOT_A_UNIT_RE.search(name):
+        return False
+    return looks_like_unit(name) or (len(name) <= 12 and not re.search(r"[\d，,。；;]", name))
 
 
 def split_units(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
     """Mentions in ``text[start:end]`` as ``(name, start, end)`` in view coordinates.
 
     ``name`` has white space removed (a name wrapped over two lines is one
-    name). Items that do not look like units are dropped; duplicates are kept
-    (the caller keeps the first of each name).
+    name). Items that cannot be units (a deadline, a remark, a person) are
+    dropped; duplicates are kept (the caller keeps the first of each name).
     """
-    out: list[tuple[str, int, int]] = []
-    for a, b in raw_items(text, start, end):
+    return [(name, s, t) for name, s, t, _ in split_units_with_roles(text, start, end)]
+
+
+def split_units_with_roles(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int, str | None]]:
+    """Like :func:`split_units`, plus the role a marker on the item gives (县商务局（牵头）→ lead).
+
+    >>> [(n, r) for n, _, _, r in split_units_with_roles("县商务局（牵头）、县财政局")]
+    [('县商务局', 'lead'), ('县财政局', None)]
+    """
+    out: list[tuple[str, int, int, str | None]] = []
+    joined: list[bool] = []  # is this item joined to the next one by 、 (one group)?
+    for a, b, sep in raw_items_with_seps(text, start, end):
         for c, d in _split_run_on(text, a, b):
             for e, f in _split_conj(text, c, d):
+                raw = text[e:f].strip()
+                mark = ROLE_MARK_RE.search(raw)
+                role = None
+                if mark and mark.start() > 0:
+                    role = "lead" if mark.group(1) in ("牵头", "主办") else "support"
                 s, t = _clean(text, e, f)
                 name = re.sub(r"\s+", "", text[s:t])
-                if len(name) >= 2 and not PERSON_END_RE.search(name) and len(name) <= 40:
-                    out.append((name, s, t))
+                if _plausible(name):
+                    out.append((name, s, t, role))
+                    joined.append(sep == "、")
+    # a marker on the last of 、-joined items applies to the group: 县城管局、县文旅局配合
+    for i in range(len(out) - 2, -1, -1):
+        if out[i][3] is None and joined[i] and out[i + 1][3] is not None:
+            out[i] = (*out[i][:3], out[i + 1][3])
     return out

@@ -17,13 +17,22 @@ def tidy(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+#: a table cell merged with the one above it (rowspan, vertical merge): it shares that cell's text
+MERGED_ABOVE = object()
+
+
 class TextBuilder:
-    """Append paragraphs (one per line) and rows (cells joined by tabs)."""
+    """Append paragraphs (one per line) and rows (cells joined by tabs).
+
+    A cell given as :data:`MERGED_ABOVE` is not written again: its span is the
+    span of the cell above, so every row of a merged cell reads the same source text.
+    """
 
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._len = 0
         self.blocks: list[Block] = []
+        self._above: dict[int, list[tuple[int, int]]] = {}
 
     def _append(self, s: str) -> int:
         start = self._len
@@ -46,18 +55,23 @@ class TextBuilder:
     def blank(self) -> None:
         self._append("\n")
 
-    def row(self, cells: Sequence[str], table: int) -> None:
-        cells = [tidy(c) for c in cells]
-        if not any(cells):
+    def row(self, cells: Sequence[object], table: int) -> None:
+        above = self._above.get(table, [])
+        texts = ["" if c is MERGED_ABOVE else tidy(str(c)) for c in cells]
+        if not any(texts) and not any(c is MERGED_ABOVE for c in cells):
             return
         spans = []
         row_start = self._len
-        for i, cell in enumerate(cells):
+        for i, (cell, text) in enumerate(zip(cells, texts)):
             if i:
                 self._append("\t")
-            start = self._append(cell)
-            spans.append((start, start + len(cell)))
+            if cell is MERGED_ABOVE and i < len(above):
+                spans.append(above[i])
+                continue
+            start = self._append(text)
+            spans.append((start, start + len(text)))
         self._append("\n")
+        self._above[table] = spans
         self.blocks.append(Block("row", row_start, self._len - 1, tuple(spans), table))
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import CorruptFileError
 from ..records import Block
-from .builder import TextBuilder
+from .builder import MERGED_ABOVE, TextBuilder
 from .text import decode_bytes
 
 BLOCK_TAGS = {
@@ -26,12 +26,12 @@ def table_rows(table) -> list[list[str]]:
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
             continue
-        out: list[str] = []
+        out: list[object] = []
         col = 0
         for cell in tr.find_all(["td", "th"], recursive=False):
             while pending.get(col, 0) > 0:
                 pending[col] -= 1
-                out.append("")
+                out.append(MERGED_ABOVE)
                 col += 1
             span = _int(cell.get("colspan"), 1)
             rowspan = _int(cell.get("rowspan"), 1)
@@ -44,7 +44,7 @@ def table_rows(table) -> list[list[str]]:
             col += span
         while pending.get(col, 0) > 0:
             pending[col] -= 1
-            out.append("")
+            out.append(MERGED_ABOVE)
             col += 1
         rows.append(out)
     return rows
