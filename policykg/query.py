@@ -154,7 +154,7 @@ class Result:
     rows: list[dict[str, Any]]
     boolean: bool | None = None
 
-    def to_dataframe(self):  # type: ignore[no-untyped-def]
+    def to_dataframe(self):
         import pandas as pd
 
         return pd.DataFrame(self.rows, columns=self.columns)
@@ -210,7 +210,7 @@ def run_rdflib(dataset: Any, text: str, bindings: Mapping[str, ox.Literal] | Non
     columns = [str(v) for v in res.vars]
     rows = []
     for r in res:
-        row = {}
+        row: dict[str, Any] = {}
         for c in columns:
             v = r[c]
             if v is None:
@@ -232,7 +232,7 @@ def run_named(graph_dir: str | Path, name: str, **params: str) -> Result:
     return run_store(open_store(graph_dir, read_only=True), q.text, bind_params(q, params))
 
 
-def query(graph_dir: str | Path, name: str, **params: str):  # type: ignore[no-untyped-def]
+def query(graph_dir: str | Path, name: str, **params: str):
     """A named query's result as a pandas DataFrame.
 
     ``query("graph", "tasks-by-unit", unit="县财政局", jurisdiction="遂溪县", role="lead")``
@@ -240,7 +240,7 @@ def query(graph_dir: str | Path, name: str, **params: str):  # type: ignore[no-u
     return run_named(graph_dir, name, **params).to_dataframe()
 
 
-def sparql(graph_dir: str | Path, text: str):  # type: ignore[no-untyped-def]
+def sparql(graph_dir: str | Path, text: str):
     """Raw SPARQL (SELECT/ASK) on a built graph, as a pandas DataFrame (or a bool for ASK)."""
     from .store import open_store
 

@@ -196,20 +196,20 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
             yield q(node, _P["end"], _int(ms.end))
             yield q(node, _P["context"], doc)
 
-    for n, p in enumerate(ex.pairings, 1):
+    for n, pair in enumerate(ex.pairings, 1):
         node = iri("pairing", ex.doc_id, str(n))
         yield q(node, A, _T["PairedAssistance"])
-        yield q(node, _T["pairingKind"], Literal(p.kind))
-        if p.helper not in units:
-            yield from unit(p.helper)
-        yield q(node, _T["helper"], units[p.helper])
-        helped = places.get(p.helped) or iri("place", p.helped)
-        if p.helped not in places:
+        yield q(node, _T["pairingKind"], Literal(pair.kind))
+        if pair.helper not in units:
+            yield from unit(pair.helper)
+        yield q(node, _T["helper"], units[pair.helper])
+        helped = places.get(pair.helped) or iri("place", pair.helped)
+        if pair.helped not in places:
             yield q(helped, A, _T["Place"])
-            yield q(helped, _P["name"], Literal(p.helped))
+            yield q(helped, _P["name"], Literal(pair.helped))
         yield q(node, _T["helped"], helped)
-        yield q(node, _P["begin"], _int(p.start))
-        yield q(node, _P["end"], _int(p.end))
+        yield q(node, _P["begin"], _int(pair.start))
+        yield q(node, _P["end"], _int(pair.end))
         yield q(node, _P["context"], doc)
 
 

@@ -74,7 +74,7 @@ def load_ontology(store: ox.Store) -> None:
 
 def sorted_nquads(store: ox.Store) -> bytes:
     """All quads as N-Quads, lines sorted: the same input gives the same bytes."""
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    data = store.dump(format=ox.RdfFormat.N_QUADS) or b""
     lines = sorted(set(data.decode("utf-8").splitlines()))
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
@@ -99,7 +99,7 @@ def write_dataset_files(store: ox.Store, graph_dir: str | Path) -> None:
     _atomic_bytes(out / TRIG, trig or b"")
 
 
-def load_dataset(graph_dir: str | Path):  # type: ignore[no-untyped-def]
+def load_dataset(graph_dir: str | Path):
     """The whole dataset as an rdflib ``Dataset`` (read from ``dataset.trig``)."""
     from rdflib import Dataset
 

@@ -21,7 +21,7 @@ def _cell_text(cell) -> str:
 
 def table_rows(table) -> list[list[str]]:
     """Rows of a table as lists of cell texts, with merged cells as empty cells."""
-    rows: list[list[str]] = []
+    rows: list[list[object]] = []
     pending: dict[int, int] = {}  # column → rows still covered by a rowspan above
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
