@@ -19,8 +19,9 @@ def _cell_text(cell) -> str:
     return "\n".join(s.strip() for s in cell.stripped_strings)
 
 
-def table_rows(table) -> list[list[str]]:
-    """Rows of a table as lists of cell texts, with merged cells as empty cells."""
+def table_rows(table) -> list[list[object]]:  # type: ignore[no-untyped-def]
+    """Rows of a table as cell texts; a cell covered by a rowspan from above is
+    :data:`MERGED_ABOVE`, the extra columns of a colspan are empty."""
     rows: list[list[object]] = []
     pending: dict[int, int] = {}  # column → rows still covered by a rowspan above
     for tr in table.find_all("tr"):
