@@ -19,7 +19,7 @@ def _cell_text(cell) -> str:
     return "\n".join(s.strip() for s in cell.stripped_strings)
 
 
-def table_rows(table) -> list[list[object]]:  # type: ignore[no-untyped-def]
+def table_rows(table) -> list[list[object]]:
     """Rows of a table as cell texts; a cell covered by a rowspan from above is
     :data:`MERGED_ABOVE`, the extra columns of a colspan are empty."""
     rows: list[list[object]] = []
