@@ -26,9 +26,16 @@ def _date(m: re.Match[str]) -> str:
     return f"{y}-{mo:02d}-{d:02d}"
 
 
+_TITLE_LEAD = re.compile(r"^(?:中共|中国共产党|关于)?(?:进一步)?(?:全面)?(?:推进|推动|加快|做好|加强|支持|实施|印发|深化|促进)?")
+
+
 def _jurisdiction_in(name: str) -> str | None:
-    """The lowest administrative division named at the start of ``name``."""
-    name = re.sub(r"^(?:中共|中国共产党)", "", _squash(name))
+    """The lowest administrative division named at the start of ``name``.
+
+    >>> _jurisdiction_in("中共湛江市麻章区委"), _jurisdiction_in("关于推进甲县乡村振兴的实施方案")
+    ('麻章区', '甲县')
+    """
+    name = _TITLE_LEAD.sub("", _squash(name))
     found: list[str] = []
     pos = 0
     while True:
@@ -116,10 +123,6 @@ def extract_policy(front: Sequence[TextView], headings: Sequence[Heading]) -> Po
         jurisdiction = _jurisdiction_in(name)
         if jurisdiction:
             break
-    if jurisdiction is None and title:
-        m = re.search(r"(?:推动|推进|关于|加快)" + ADMIN_RE.pattern, title)
-        if m:
-            jurisdiction = _jurisdiction_in(m.group(0)[2:])
 
     implements: list[str] = []
     if title and "《" in title:

@@ -77,7 +77,10 @@ def place_of_unit(name: str) -> tuple[str, str] | None:
 def find_pairings(text: str) -> list[PairHit]:
     """X(牵头/对口/定点)帮扶Y with X in subject position."""
     out: list[PairHit] = []
-    starts = [0] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY]
+    from ..patterns import number_level
+
+    nl = number_level(text)
+    starts = [nl[1] if nl else 0] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY]
     for pos in starts:
         for m in PAIR_KIND_RE.finditer(text, pos, min(len(text), pos + 30)):
             helper = re.sub(r"^(?:其中|同时|由|并)", "", text[pos : m.start()]).strip()

@@ -1,0 +1,245 @@
+"""The knowledge graph: named queries, gold-derived look-ups, SHACL, determinism,
+incremental rebuilds, and the same answers from the store, rdflib and the endpoint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from policykg.build import build_corpus
+from policykg.query import bind_params, get_query, list_queries, run_rdflib, run_store
+from policykg.serve import serve_in_thread
+from policykg.store import NQUADS, load_dataset, open_store
+from policykg.textview import squash
+
+FIXTURES = Path(__file__).parent / "fixtures" / "queries"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def fixture_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("fixture-graph")
+    build_corpus([FIXTURES], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def fixture_server(fixture_graph: Path):  # type: ignore[no-untyped-def]
+    server, _ = serve_in_thread(fixture_graph, timeout=20, max_rows=1000)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _strip(rows: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    """Rows without task IRIs; GROUP_CONCAT lists (units) in a fixed order, as SPARQL leaves it open."""
+    return [
+        {k: ("、".join(sorted(v.split("、"))) if k == "units" and v else v) for k, v in r.items() if k != "task"}
+        for r in rows
+    ]
+
+
+def _http_rows(base: str, name: str, params: dict[str, str]) -> list[dict]:  # type: ignore[type-arg]
+    url = f"{base}/queries/{name}?" + urllib.parse.urlencode(params)
+    req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        data = json.loads(resp.read())
+    columns = data["head"]["vars"]
+    out = []
+    for b in data["results"]["bindings"]:
+        row = {}
+        for c in columns:
+            t = b.get(c)
+            if t is None:
+                row[c] = None
+            elif t.get("datatype", "").endswith("#integer"):
+                row[c] = int(t["value"])
+            else:
+                row[c] = t["value"]
+        out.append(row)
+    return out
+
+
+def _key(rows: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    return sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
+
+
+def test_every_query_has_a_title_and_an_expectation() -> None:
+    names = {q.name for q in list_queries()}
+    assert names == set(EXPECTED)
+    assert len(names) >= 11
+    for q in list_queries():
+        assert q.title and q.description
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_named_query_on_fixture(name: str, fixture_graph: Path, fixture_server: str) -> None:
+    q = get_query(name)
+    spec = EXPECTED[name]
+    bindings = bind_params(q, spec["params"])
+    store_rows = _strip(run_store(open_store(fixture_graph, read_only=True), q.text, bindings).rows)
+    assert store_rows == _strip(spec["rows"])
+    # the same rows through rdflib on the TriG file, and through the endpoint over HTTP
+    rdflib_rows = _strip(run_rdflib(load_dataset(fixture_graph), q.text, bindings).rows)
+    assert _key(rdflib_rows) == _key(_strip(spec["rows"]))
+    assert _key(_strip(_http_rows(fixture_server, name, spec["params"]))) == _key(_strip(spec["rows"]))
+
+
+def test_parameters_are_bound_not_pasted(fixture_graph: Path) -> None:
+    q = get_query("tasks-by-unit")
+    hostile = '" } ; DROP ALL ; #'
+    store = open_store(fixture_graph, read_only=True)
+    res = run_store(store, q.text, bind_params(q, {"unit": hostile, "jurisdiction": hostile}))
+    assert res.rows == []
+    assert len(run_store(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 1").rows) == 1
+
+
+def _gold_expectations(golden_dir: Path) -> list[tuple[str, str, str, str, list[str]]]:
+    """(doc, jurisdiction, unit as written, role, gold anchors): the two most frequent
+    units of every role in every gold document."""
+    out = []
+    for f in sorted(golden_dir.glob("*.gold.json")):
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        for role in ("lead", "support", "responsible"):
+            counts = Counter(u for t in gold["tasks"] for u in t[role])
+            for unit, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]:
+                anchors = [t["anchor"] for t in gold["tasks"] if unit in t[role]]
+                out.append((gold["doc"], gold["policy"]["jurisdiction"], unit, role, anchors))
+    return out
+
+
+@pytest.mark.parametrize(
+    "doc, jurisdiction, unit, role, anchors",
+    _gold_expectations(Path(__file__).parent / "golden"),
+    ids=lambda v: v if isinstance(v, str) and len(v) < 20 else "",
+)
+def test_tasks_by_unit_matches_gold(built_graph: Path, doc: str, jurisdiction: str, unit: str, role: str, anchors: list[str]) -> None:
+    q = get_query("tasks-by-unit")
+    res = run_store(open_store(built_graph, read_only=True), q.text,
+                    bind_params(q, {"unit": unit, "jurisdiction": jurisdiction, "role": role}))
+    rows = [r for r in res.rows if r["doc"] == doc]
+    tasks = {r["task"]: squash((r["title"] or "") + r["text"]) for r in rows}
+    assert len(tasks) == len(anchors), f"{unit} {role}: {len(tasks)} tasks, gold has {len(anchors)}"
+    for anchor in anchors:
+        assert any(squash(anchor) in text for text in tasks.values()), anchor
+
+
+def test_sample_graph_conforms_and_a_broken_one_does_not(built_graph: Path) -> None:
+    from rdflib import Literal, URIRef
+
+    from policykg.namespace import PKG, PROV
+    from policykg.validate import validate_graph
+
+    ds = load_dataset(built_graph)
+    assert validate_graph(ds).conforms
+    # break it: an assignment with two roles and a task with no policy
+    a = next(ds.subjects(PROV.hadRole, PKG.Lead))
+    ds.add((a, PROV.hadRole, PKG.Support))
+    t = next(ds.subjects(PKG.key, None))
+    for o in list(ds.objects(t, URIRef("http://purl.org/dc/terms/isPartOf"))):
+        ds.remove((t, URIRef("http://purl.org/dc/terms/isPartOf"), o))
+    ds.add((t, PKG.key, Literal("second key")))
+    v = validate_graph(ds)
+    assert not v.conforms and v.violations >= 3
+
+
+def test_build_is_deterministic_and_incremental(tmp_path: Path, samples_dir: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(samples_dir, docs)
+    a, b = tmp_path / "a", tmp_path / "b"
+    build_corpus([docs], a)
+    build_corpus([docs], b)
+    assert (a / NQUADS).read_bytes() == (b / NQUADS).read_bytes()
+    again = build_corpus([docs], a)
+    assert again.processed == [] and len(again.unchanged) == 5
+    assert (a / NQUADS).read_bytes() == (b / NQUADS).read_bytes()
+    touched = docs / "luhe-2021-old-areas-work-plan.txt"
+    touched.write_text(touched.read_text(encoding="utf-8") + "\n（十四）补充任务。\n1.推进新任务。（责任单位：县审计局）\n", encoding="utf-8")
+    third = build_corpus([docs], a)
+    assert third.processed == ["luhe-2021-old-areas-work-plan.txt"] and len(third.unchanged) == 4
+    q = get_query("tasks-by-unit")
+    rows = run_store(open_store(a, read_only=True), q.text, bind_params(q, {"unit": "县审计局", "jurisdiction": "陆河县"})).rows
+    assert [r["text"] for r in rows] == ["推进新任务。（责任单位：县审计局）"]
+    # the edited document's graph was replaced; the others' statements are untouched
+    old_id, new_id = "fe72011c084fcf17", third.documents[0].sha256[:16]
+    assert [d.name for d in third.documents][0] == touched.name and new_id != old_id
+    old = (b / NQUADS).read_text(encoding="utf-8").splitlines()
+    new = (a / NQUADS).read_text(encoding="utf-8").splitlines()
+    assert not [line for line in new if f"/graph/{old_id}>" in line]
+    assert {line for line in new if new_id not in line} == {line for line in old if old_id not in line}
+
+
+def test_ontology_terms_match_the_python_namespace() -> None:
+    from rdflib import Graph
+    from rdflib.namespace import RDF
+
+    from policykg.namespace import PKG
+    from policykg.paths import ONTOLOGY_DIR
+
+    g = Graph().parse(ONTOLOGY_DIR / "policykg.ttl").parse(ONTOLOGY_DIR / "unit-types.ttl")
+    ns = str(PKG._NS)
+    defined = {str(s)[len(ns):] for s in g.subjects(RDF.type, None) if str(s).startswith(ns)}
+    assert defined == set(PKG.__annotations__)
+    with pytest.raises(AttributeError):
+        PKG.noSuchTerm  # noqa: B018
+    for term in defined:  # labels in Chinese and English
+        langs = {o.language for o in g.objects(PKG[term], None) if getattr(o, "language", None)}
+        assert {"zh", "en"} <= langs or term in ("RoleScheme",), term
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def _post(url: str, data: bytes, ctype: str) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": ctype})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def test_endpoint_protocol(fixture_server: str) -> None:
+    q = urllib.parse.quote("SELECT ?n WHERE { ?u skos:prefLabel ?n } ORDER BY ?n LIMIT 2")
+    for accept, marker in [
+        ("application/sparql-results+json", b'"bindings"'),
+        ("application/sparql-results+xml", b"<sparql"),
+        ("text/csv", b"n\r\n"),
+        ("text/tab-separated-values", b"?n\n"),
+    ]:
+        status, headers, body = _get(f"{fixture_server}/sparql?query={q}", Accept=accept)
+        assert status == 200 and marker in body and headers["Content-Type"].startswith(accept)
+    status, body = _post(f"{fixture_server}/sparql", b"SELECT (COUNT(*) AS ?c) WHERE { ?s ?p ?o }", "application/sparql-query")
+    assert status == 200 and b'"c"' in body
+    # read-only: updates and SERVICE are refused
+    assert _post(f"{fixture_server}/sparql", b"DROP ALL", "application/sparql-update")[0] == 403
+    assert _post(f"{fixture_server}/sparql", b"update=DROP+ALL", "application/x-www-form-urlencoded")[0] == 403
+    service = urllib.parse.quote("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    assert _get(f"{fixture_server}/sparql?query={service}")[0] == 403
+    assert _get(f"{fixture_server}/sparql?query={urllib.parse.quote('SELEC nonsense')}")[0] == 400
+    status, _, page = _get(f"{fixture_server}/")
+    assert status == 200 and b"<textarea" in page and b"tasks-by-unit" in page
+
+
+def test_endpoint_row_limit(fixture_graph: Path) -> None:
+    server, _ = serve_in_thread(fixture_graph, max_rows=3)
+    try:
+        q = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")
+        status, headers, body = _get(f"http://127.0.0.1:{server.server_address[1]}/sparql?query={q}")
+        assert status == 200 and headers.get("X-Result-Truncated") == "true"
+        assert len(json.loads(body)["results"]["bindings"]) == 3
+    finally:
+        server.shutdown()
+        server.server_close()
