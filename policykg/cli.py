@@ -126,6 +126,27 @@ for _kind in ("assignments", "places", "pairings"):
     _export_command(_kind)
 
 
+@export.command(name="dataset")
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "jsonld"]), default="trig", show_default=True)
+@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@_errors
+def export_dataset(graph_dir: Path, fmt: str, output: str | None) -> None:
+    """Export the RDF dataset as TriG, N-Quads, Turtle (graphs merged) or JSON-LD.
+
+    Example: policykg export dataset graph/ --format turtle -o policykg.ttl
+    """
+    from .build import _atomic_write
+    from .store import dataset_bytes
+
+    data = dataset_bytes(graph_dir, fmt)
+    if output:
+        _atomic_write(Path(output), data.decode("utf-8"))
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
 @main.command()
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, path_type=Path),
               help="Folder of *.gold.json files (or one file).")

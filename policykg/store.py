@@ -109,3 +109,24 @@ def load_dataset(graph_dir: str | Path):
     ds = Dataset(default_union=True)
     ds.parse(path, format="trig")
     return ds
+
+
+DATASET_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
+    """The dataset in another syntax: ``trig``, ``nquads`` (sorted), ``turtle`` (all
+    graphs merged into one, for tools without named graphs) or ``jsonld``."""
+    store = open_store(graph_dir, read_only=True)
+    if fmt == "nquads":
+        return sorted_nquads(store)
+    if fmt == "turtle":
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)}
+        return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    quads = ox.parse(sorted_nquads(store), format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=DATASET_FORMATS[fmt], prefixes=PREFIXES if fmt != "jsonld" else None) or b""

@@ -243,3 +243,24 @@ def test_endpoint_row_limit(fixture_graph: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_issue_example_suixi_finance_bureau_leads(built_graph: Path, golden_dir: Path) -> None:
+    gold = json.loads((golden_dir / "suixi-2020-old-areas-plan.txt.gold.json").read_text(encoding="utf-8"))
+    anchors = [t["anchor"] for t in gold["tasks"] if "县财政局" in t["lead"]]
+    q = get_query("tasks-by-unit")
+    rows = run_store(open_store(built_graph, read_only=True), q.text,
+                     bind_params(q, {"unit": "县财政局", "jurisdiction": "遂溪县", "role": "lead"})).rows
+    assert len(rows) == len(anchors) == 3
+    assert all(any(squash(a) in squash(r["text"]) for r in rows) for a in anchors)
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle", "jsonld"])
+def test_dataset_exports_parse_back(built_graph: Path, fmt: str) -> None:
+    import pyoxigraph as ox
+
+    from policykg.store import DATASET_FORMATS, dataset_bytes
+
+    data = dataset_bytes(built_graph, fmt)
+    n = sum(1 for _ in ox.parse(data, format=DATASET_FORMATS[fmt]))
+    assert n > 10_000
