@@ -51,7 +51,7 @@ def assignment_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any
                     "role": m.role,
                     "mention": m.text,
                     "unit": ex.units.get(m.name),
-                    "unit_label": canonical_name(m.name)[0],
+                    "unit_label": canonical_name(m.name, ex.policy.jurisdiction, ex.aliases)[0],
                     "start": m.start,
                     "end": m.end,
                     "prose": m.prose,

@@ -30,6 +30,14 @@ class PKG(DefinedNamespace):
     Assignment: URIRef
     Unit: URIRef
     CollectiveUnit: URIRef
+    PartyOrgan: URIRef
+    Government: URIRef
+    GovernmentDepartment: URIRef
+    PublicInstitution: URIRef
+    MassOrganisation: URIRef
+    Enterprise: URIRef
+    TemporaryBody: URIRef
+    memberPlace: URIRef
     Place: URIRef
     PairedAssistance: URIRef
     Milestone: URIRef

@@ -20,7 +20,8 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from .namespace import DCTERMS, ELI, ID, NIF, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from .records import Extraction
-from .resolve import canonical_name, is_collective, unit_type
+from .gazetteer import lookup
+from .resolve import canonical_name, unit_jurisdiction, unit_kind, unit_type
 
 _UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/#?\[\]]")
 GRAPH_PREFIX = str(ID) + "graph/"
@@ -122,31 +123,67 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
         if p.parent:
             yield q(node, _P["containedIn"], place_iri(p.parent, parents.get(p.parent), types.get(p.parent, "")))
     jurisdiction = pol.jurisdiction
+
+    def division(name: str) -> Iterator[Quad]:
+        """A county-level or higher place, with its code and parents from the gazetteer."""
+        node = places.get(name) or iri("place", name)
+        if name not in places:
+            places[name] = node
+            yield q(node, A, _T["Place"])
+            yield q(node, _P["name"], Literal(name))
+        div = lookup(name, near=parents.get(name))
+        if div is not None:
+            chain = div.chain()
+            for d, parent in zip(chain, chain[1:] + [None]):
+                dn = iri("place", d.name)
+                yield q(dn, A, _T["Place"])
+                yield q(dn, _P["name"], Literal(d.name))
+                yield q(dn, _T["placeType"], Literal(d.level))
+                yield q(dn, _T["divisionCode"], Literal(d.code))
+                if parent is not None:
+                    yield q(dn, _P["containedIn"], iri("place", parent.name))
+
     if jurisdiction:
-        jnode = places.get(jurisdiction) or place_iri(jurisdiction, None, "county")
-        if jurisdiction not in places:
-            yield q(jnode, A, _T["Place"])
-            yield q(jnode, _P["name"], Literal(jurisdiction))
-        yield q(policy, _T["jurisdiction"], jnode)
+        yield from division(jurisdiction)
+        yield q(policy, _T["jurisdiction"], places[jurisdiction])
 
     # units
     units: dict[str, NamedNode] = {}
 
-    def unit(name: str) -> Iterator[Quad]:
-        canonical, rule = canonical_name(name)
-        node = unit_iri(jurisdiction, canonical)
-        units[name] = node
+    towns = [p.name for p in ex.places if p.type in ("town", "street") and p.parent == jurisdiction]
+
+    def unit_node(canonical: str, uj: str | None) -> Iterator[Quad]:
+        node = unit_iri(uj, canonical)
         yield q(node, A, _T["Unit"])
-        if is_collective(canonical):
-            yield q(node, A, _T["CollectiveUnit"])
+        yield q(node, A, _T[unit_kind(canonical)])
         yield q(node, _P["prefLabel"], Literal(canonical))
+        yield q(node, _P["classification"], NamedNode(unit_type(canonical)))
+        if uj:
+            if uj not in places:
+                yield from division(uj)
+            yield q(node, _T["jurisdiction"], places[uj])
+
+    def unit(name: str) -> Iterator[Quad]:
+        canonical, rule = canonical_name(name, jurisdiction, ex.aliases)
+        uj = unit_jurisdiction(canonical, jurisdiction)
+        node = unit_iri(uj, canonical)
+        units[name] = node
+        yield from unit_node(canonical, uj)
         if name != canonical:
             yield q(node, _P["altLabel"], Literal(name))
             if rule:
                 yield q(node, _T["aliasRule"], Literal(rule))
-        yield q(node, _P["classification"], NamedNode(unit_type(canonical)))
-        if jurisdiction:
-            yield q(node, _T["jurisdiction"], places.get(jurisdiction) or place_iri(jurisdiction, None, "county"))
+        if unit_kind(canonical) == "CollectiveUnit" and re.search(r"镇|乡|街道", canonical):
+            for town in towns:
+                yield q(node, _T["memberPlace"], places[town])
+        # a city bureau's branch in the county (市生态环境局遂溪分局): part of the city bureau
+        branch = re.fullmatch(r"市(.+?局)(.+?)分局", canonical)
+        div = lookup(jurisdiction) if jurisdiction and branch else None
+        if branch and div is not None and div.parent is not None and div.parent.level == "city":
+            city = div.parent.name
+            parent_label = "市" + branch.group(1)
+            yield from unit_node(parent_label, city)
+            yield q(node, _P["subOrgOf"], unit_iri(city, parent_label))
 
     for issuer in pol.issuers:
         if issuer not in units:

@@ -146,6 +146,8 @@ class Extraction:
     pairings: tuple[Pairing, ...] = ()
     warnings: tuple[str, ...] = ()
     units: dict[str, str] = field(default_factory=dict)
+    #: abbreviations the document defines, and names completed from a list (东简 → 东简街道)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (lists instead of tuples)."""
@@ -193,6 +195,7 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
         pairings=tuple(Pairing(**x) for x in data["pairings"]),
         warnings=tuple(data["warnings"]),
         units=dict(data.get("units", {})),
+        aliases=dict(data.get("aliases", {})),
     )
 
 

@@ -64,20 +64,88 @@ ABBREVIATIONS: dict[str, str] = {
     "国土局": "国土资源局",
     "交通局": "交通运输局",
     "海洋渔业局": "海洋与渔业局",
+    "工商局": "工商行政管理局",
+    "机构编制委员会办公室": "委机构编制委员会办公室",
 }
+#: abbreviations that stand anywhere inside a name
+INFIXES: dict[str, str] = {"管委会": "管理委员会"}
 _PREFIX = re.compile(r"^(?P<p>[县区市省镇]|中共[\u4e00-\u9fff]{1,6}?[县区市]|[\u4e00-\u9fff]{2,6}?[县区市])")
 
 
-def canonical_name(name: str) -> tuple[str, str | None]:
-    """Canonical form of a unit name and the table row that produced it (or ``None``)."""
-    m = _PREFIX.match(name)
-    if not m:
-        return name, None
-    prefix, rest = m.group("p"), name[m.end() :]
+def _stem(place: str) -> str:
+    """麻章区 → 麻章, 遂溪县 → 遂溪, 湛江市 → 湛江 (a place name without its level)."""
+    for suffix in ("经济技术开发区", "开发区", "新区", "自治县", "县", "区", "市", "省"):
+        if place.endswith(suffix) and len(place) > len(suffix) + 1:
+            return place[: -len(suffix)]
+    return place
+
+
+def _expand(prefix: str, rest: str) -> tuple[str, str | None]:
     full = ABBREVIATIONS.get(rest)
     if full and full != rest:
         return prefix + full, f"{rest}→{full}"
-    return name, None
+    return prefix + rest, None
+
+
+def canonical_name(name: str, jurisdiction: str | None = None, defined: dict[str, str] | None = None) -> tuple[str, str | None]:
+    """Canonical form of a unit name and the rule or table row that produced it (or ``None``).
+
+    ``jurisdiction`` is the policy's (for 县税务局, 区公安局, city branches named after the
+    county); ``defined`` holds abbreviations the document itself defines (全称（简称）).
+
+    >>> canonical_name("市工商局麻章分局", "麻章区")
+    ('市工商行政管理局麻章分局', 'branch: 工商局→工商行政管理局')
+    >>> canonical_name("县税务局", "遂溪县")[0], canonical_name("区公安局", "湛江经济技术开发区")[0]
+    ('国家税务总局遂溪县税务局', '区公安分局')
+    """
+    if defined and name in defined:
+        return defined[name], f"defined in the document: {name}→{defined[name]}"
+    for short, full in INFIXES.items():
+        if short in name:
+            return canonical_name(name.replace(short, full), jurisdiction)[0], f"{short}→{full}"
+    if jurisdiction:
+        stem = _stem(jurisdiction)
+        if re.fullmatch(r"[县区市]税务局", name):
+            return f"国家税务总局{jurisdiction}税务局", "县税务局→国家税务总局<县>税务局"
+        if name == "区公安局" and jurisdiction.endswith("区"):
+            return "区公安分局", "区公安局→区公安分局 (a district's police is a branch of the city bureau)"
+        m = re.fullmatch(rf"市(.+?){re.escape(stem)}分局", name) if stem else None
+        if m:
+            body = m.group(1) if m.group(1).endswith("局") else m.group(1) + "局"
+            full, rule = _expand("", body)
+            if full != m.group(1):
+                return f"市{full}{stem}分局", f"branch: {m.group(1)}→{full}"
+        from .gazetteer import lookup
+
+        div = lookup(jurisdiction)
+        city = div.parent.name if div is not None and div.parent is not None and div.level in ("county", "district") else None
+        if city and stem and name.startswith(stem) and re.search(r"(?:供电局|分公司|支公司|支行|供电所)$", name):
+            return _stem(city) + name, f"{name}: local branch named without its city ({_stem(city)})"
+    m = _PREFIX.match(name)
+    if not m:
+        return name, None
+    return _expand(m.group("p"), name[m.end() :])
+
+
+def defined_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations a document defines: 陆河县革命老区振兴发展领导小组办公室（以下简称县老区办）.
+
+    >>> defined_abbreviations("成立某县领导小组办公室（以下简称“县某办”），负责")
+    {'县某办': '某县领导小组办公室'}
+    """
+    out: dict[str, str] = {}
+    for m in re.finditer(
+        r"([\u4e00-\u9fff]{4,30}?(?:办公室|委员会|领导小组|中心|局|委|办))\s*[（(]\s*(?:以下)?简称\s*[：:]?\s*[“\"]?([\u4e00-\u9fff]{2,10})[”\"]?\s*[)）]",
+        text,
+    ):
+        full, short = m.group(1), m.group(2)
+        full = re.sub(r"^(?:成立|设立|组建|由|设|在)", "", full)
+        if len(short) < len(full):
+            out[short] = full
+    for m in re.finditer(r"([\u4e00-\u9fff]{6,30}?(?:办公室|领导小组|委员会|中心))\s*[（(]\s*([\u4e00-\u9fff]{2,6}办|[\u4e00-\u9fff]{2,6}委)\s*[)）]", text):
+        full, short = re.sub(r"^(?:成立|设立|组建|由|设|在)", "", m.group(1)), m.group(2)
+        out.setdefault(short, full)
+    return out
 
 
 def unit_id(jurisdiction: str | None, name: str) -> str:
@@ -92,9 +160,31 @@ def resolve_units(ex: Extraction) -> dict[str, dict[str, str | None]]:
         for m in task.mentions:
             if m.name in out:
                 continue
-            label, rule = canonical_name(m.name)
-            out[m.name] = {"id": unit_id(ex.policy.jurisdiction, label), "label": label, "rule": rule}
+            label, rule = canonical_name(m.name, ex.policy.jurisdiction, ex.aliases)
+            out[m.name] = {"id": unit_id(unit_jurisdiction(label, ex.policy.jurisdiction), label), "label": label, "rule": rule}
     return out
+
+
+_OTHER_PLACE = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:省|市))(?:([\u4e00-\u9fff]{1,4}?(?:区|县))(?![\u4e00-\u9fff]*?(?:局|委|办|院|中心)$))?")
+
+
+def unit_jurisdiction(canonical: str, policy_jurisdiction: str | None) -> str | None:
+    """The jurisdiction a unit belongs to: the policy's, unless the name spells out another
+    division (佛山市, 深圳市坪山区, 湛江市直单位) that the gazetteer knows.
+
+    >>> unit_jurisdiction("深圳市坪山区", "陆河县"), unit_jurisdiction("县财政局", "陆河县")
+    ('坪山区', '陆河县')
+    """
+    from .gazetteer import lookup
+
+    m = _OTHER_PLACE.match(canonical)
+    if m:
+        city = m.group(1)
+        if m.group(2) and (lookup(m.group(2), near=city) or m.group(2).endswith(("区", "县"))):
+            return m.group(2)
+        if lookup(city) is not None and city != policy_jurisdiction:
+            return city
+    return policy_jurisdiction
 
 
 @lru_cache(maxsize=1)
@@ -141,3 +231,29 @@ def is_collective(name: str) -> bool:
     (True, True, False)
     """
     return bool(_COLLECTIVE.search(name)) or name in ("村委会", "自然村", "居委会")
+
+
+#: kinds of body, first match wins (on the canonical name and its unit type)
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("CollectiveUnit", _COLLECTIVE),
+    ("TemporaryBody", re.compile(r"领导小组|工作队|工作组|指挥部|专班|联席会议")),
+    ("MassOrganisation", re.compile(r"团[县区市]委|共青团|妇联|妇女联合会|残联|残疾人联合会|工商联|工商业联合会|总工会|科协|科学技术协会|文联|文学艺术界联合会|侨联|红十字|促进会|老促会|协会$|学会$")),
+    ("Enterprise", re.compile(r"公司|集团|国企|企业|供电局|银行|支行|信用社|中标单位|监理单位|施工单位")),
+    ("PartyOrgan", re.compile(r"^(?:中共)?[\u4e00-\u9fff]{0,8}?[县区市镇乡省]委(?:员会)?(?:[\u4e00-\u9fff]{0,10}(?:部|办|办公室|委员会|室|委))?$|^(?:中共)|纪委|纪律检查|监委|党校|党史|党组织|党委")),
+    ("PublicInstitution", re.compile(r"(?:中心|院|所|站|馆|台|学校|大队|队)$")),
+    ("Government", re.compile(r"人民政府|政府|镇|乡|街道|村委会|居委会|自然村")),
+    ("GovernmentDepartment", re.compile(r"")),
+)
+
+
+def unit_kind(canonical: str) -> str:
+    """The kind of body: party organ, government department, public institution, mass
+    organisation, enterprise, temporary body, government, or collective.
+
+    >>> [unit_kind(n) for n in ("县委组织部", "县财政局", "县投资促进中心", "区妇联", "移动遂溪分公司", "县老区振兴领导小组", "各镇人民政府")]
+    ['PartyOrgan', 'GovernmentDepartment', 'PublicInstitution', 'MassOrganisation', 'Enterprise', 'TemporaryBody', 'CollectiveUnit']
+    """
+    for kind, rx in _KINDS:
+        if rx.search(canonical):
+            return kind
+    return "GovernmentDepartment"

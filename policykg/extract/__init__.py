@@ -12,6 +12,7 @@ import hashlib
 import re
 
 from ..records import Extraction, Mention, Milestone, Pairing, Place, SourceDocument, Task, TaskDraft
+from ..resolve import defined_abbreviations
 from ..structure import structure_document
 from ..textview import TextView
 from .pipeline import make_doc, make_nlp
@@ -99,6 +100,20 @@ def _task(draft: TaskDraft, doc: SourceDocument, nlp) -> Task:
     )
 
 
+def shared_suffix_names(names: list[str]) -> dict[str, str]:
+    """东简、东山街道: a bare name before a place with a level shares that level (东简 → 东简街道).
+
+    >>> shared_suffix_names(["东简", "东山街道", "区农业局"])
+    {'东简': '东简街道'}
+    """
+    out = {}
+    for a, b in zip(names, names[1:]):
+        m = re.fullmatch(r"[\u4e00-\u9fff]{2,4}?(街道|镇|乡)", b)
+        if m and re.fullmatch(r"[\u4e00-\u9fff]{2,3}", a) and not a.endswith(("局", "委", "办", "会", "府", "部", "镇", "乡", "村", "区", "县", "市")):
+            out[a] = a + m.group(1)
+    return out
+
+
 def extract_document(doc: SourceDocument) -> Extraction:
     """Run structure and the extraction pipeline over one document."""
     nlp = make_nlp()
@@ -127,6 +142,9 @@ def extract_document(doc: SourceDocument) -> Extraction:
             if hit and hit[0] not in places:
                 places[hit[0]] = Place(hit[0], hit[1], structure.policy.jurisdiction, m.start, m.end)
     places = {**_jurisdiction_places(structure.policy, doc.text), **places}
+    aliases = defined_abbreviations(doc.text)
+    for task in tasks:
+        aliases.update(shared_suffix_names([m.name for m in task.mentions]))
     return Extraction(
         doc=doc.name,
         doc_id=doc.doc_id,
@@ -137,6 +155,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
         places=tuple(places.values()),
         pairings=tuple(pairings.values()),
         warnings=tuple(doc.warnings) + structure.warnings,
+        aliases=aliases,
     )
 
 

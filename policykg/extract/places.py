@@ -22,9 +22,10 @@ _STOP = (
 )
 TOWN_IN_TEXT_RE = re.compile(
     r"(?:(?<![\u4e00-\u9fff])|(?<=认定)|(?<=确定)|(?<=包括)|(?<=位于)|(?<=其中)|(?<=[即对在和与及]))"
-    r"([\u4e00-\u9fff]{2})(镇|街道)(?=[\u4e00-\u9fff]{1,3}村)"
+    r"([\u4e00-\u9fff]{2})(镇|街道)(?=[\u4e00-\u9fff]{1,3}(?:村|、[\u4e00-\u9fff]{1,3}[、，,)）]))"
 )
 PLACE_UNIT_RE = re.compile(r"^([\u4e00-\u9fff]{2})(镇|乡|街道)$")
+BARE_VILLAGE_RE = re.compile(r"[\u4e00-\u9fff]{1,3}村(?![\u4e00-\u9fff]*(?:委会|民|庄|级|集体|小组|干部|党|卫生|道))|[\u4e00-\u9fff]{2}(?=[、，,)）])")
 VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{1,3}村)(?![\u4e00-\u9fff]*(?:委会|民|庄|级|集体|小组|干部|党|卫生|道))")
 DIVISION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|县|区)(?=[\u4e00-\u9fff]{2,4}?(?:区|县))")
 PAIR_KIND_RE = re.compile(r"(?:负责)?(?P<kind>(?:牵头|对口|结对|定点|挂钩)帮扶|对口支援|帮扶)")
@@ -51,17 +52,21 @@ def find_places(text: str) -> list[PlaceHit]:
         ttype = "street" if m.group(2) == "街道" else "town"
         out.append((town, ttype, None, m.start(), m.end()))
         k = m.end()
-        # villages: 赤杆村 or 岭头村、陈渔村、六坑村 right after the town
+        # villages right after the town: 赤杆村 / 岭头村、陈渔村 / 里光、南夏、调浪 (村 left out)
+        items: list[tuple[str, int, int]] = []
         while True:
-            v = VILLAGE_RE.match(text, k)
-            if not v or not _ok_name(v.group(1)[:-1]):
+            v = BARE_VILLAGE_RE.match(text, k)
+            if not v or not _ok_name(v.group(0).removesuffix("村")) or TOWN_IN_TEXT_RE.match(text, k):
                 break
-            out.append((v.group(1), "village", town, v.start(), v.end()))
+            items.append((v.group(0), v.start(), v.end()))
             k = v.end()
-            if k < len(text) and text[k] in "、,，" and VILLAGE_RE.match(text, k + 1) and not TOWN_IN_TEXT_RE.match(text, k + 1):
+            if k < len(text) and text[k] == "、":
                 k += 1
                 continue
             break
+        if items and (items[0][0].endswith("村") or len(items) >= 2):
+            for name, a, b in items:
+                out.append((name, "village", town, a, b))
         pos = max(k, m.end())
     return out
 
