@@ -266,6 +266,32 @@ def list_queries_command(fmt: str) -> None:
 
 @main.command()
 @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@_errors
+def units(graph_dir: Path, jurisdiction: str | None, fmt: str) -> None:
+    """List every unit with its type, kind, aliases, jurisdiction and task counts,
+    then the mentions left for review (units no type rule recognises).
+
+    Example: policykg units graph/ --jurisdiction 遂溪县
+    """
+    from .query import bind_params, format_result, get_query, run_store
+    from .store import open_store
+
+    store = open_store(graph_dir, read_only=True)
+    params = {"jurisdiction": jurisdiction} if jurisdiction else {}
+    q = get_query("units")
+    click.echo(format_result(run_store(store, q.text, bind_params(q, params)), fmt), nl=False)
+    review = get_query("unresolved-mentions")
+    res = run_store(store, review.text, bind_params(review, params))
+    if fmt == "table":
+        click.echo(f"\nMentions left for review (no unit type recognised): {len(res.rows) or 'none'}")
+        if res.rows:
+            click.echo(format_result(res, fmt), nl=False)
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
 @click.option("--report", "show", is_flag=True, help="Print the full SHACL report.")
 @_errors
 def validate(graph_dir: Path, show: bool) -> None:

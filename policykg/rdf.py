@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
+from .gazetteer import lookup
 from .namespace import DCTERMS, ELI, ID, NIF, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from .records import Extraction
-from .gazetteer import lookup
 from .resolve import canonical_name, unit_jurisdiction, unit_kind, unit_type
 
 _UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/#?\[\]]")

@@ -135,11 +135,11 @@ def defined_abbreviations(text: str) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for m in re.finditer(
-        r"([\u4e00-\u9fff]{4,30}?(?:办公室|委员会|领导小组|中心|局|委|办))\s*[（(]\s*(?:以下)?简称\s*[：:]?\s*[“\"]?([\u4e00-\u9fff]{2,10})[”\"]?\s*[)）]",
+        r"([\u4e00-\u9fff]{4,30}?(?:办公室|委员会|领导小组|中心|局|委|办))(?:具体)?(?:负责|牵头)?\s*[（(]\s*(?:以下)?简称\s*[：:]?\s*[“\"]?([\u4e00-\u9fff]{2,10}?)[”\"]?\s*[)）,，;；]",
         text,
     ):
         full, short = m.group(1), m.group(2)
-        full = re.sub(r"^(?:成立|设立|组建|由|设|在)", "", full)
+        full = re.split(r"由|成立|设立|组建", full)[-1]  # 具体事务由X负责(简称Y): the name starts after 由
         if len(short) < len(full):
             out[short] = full
     for m in re.finditer(r"([\u4e00-\u9fff]{6,30}?(?:办公室|领导小组|委员会|中心))\s*[（(]\s*([\u4e00-\u9fff]{2,6}办|[\u4e00-\u9fff]{2,6}委)\s*[)）]", text):
@@ -178,11 +178,11 @@ def unit_jurisdiction(canonical: str, policy_jurisdiction: str | None) -> str | 
     from .gazetteer import lookup
 
     m = _OTHER_PLACE.match(canonical)
-    if m:
+    if m and lookup(m.group(1)) is not None:
         city = m.group(1)
-        if m.group(2) and (lookup(m.group(2), near=city) or m.group(2).endswith(("区", "县"))):
+        if m.group(2) and not m.group(2).startswith(("和", "与", "及", "我", "驻")):
             return m.group(2)
-        if lookup(city) is not None and city != policy_jurisdiction:
+        if city != policy_jurisdiction:
             return city
     return policy_jurisdiction
 
@@ -221,7 +221,7 @@ def unit_type(name: str) -> str:
     return unit_type_rules()[-1][0]
 
 
-_COLLECTIVE = re.compile(r"^(?:各|有关|相关|全[县区市]|其他)|各单位$|成员单位$|牵头单位$|[直属]单位$|驻[\u4e00-\u9fff]{1,4}单位$|有关部门$|双方$|^[县区市]有关")
+_COLLECTIVE = re.compile(r"^(?:各|有关|相关|属地|全[县区市]|其他)|各单位$|成员单位$|牵头单位$|[直属]单位$|驻[\u4e00-\u9fff]{1,4}单位$|有关部门$|双方$|^[县区市]有关")
 
 
 def is_collective(name: str) -> bool:
@@ -241,7 +241,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Enterprise", re.compile(r"公司|集团|国企|企业|供电局|银行|支行|信用社|中标单位|监理单位|施工单位")),
     ("PartyOrgan", re.compile(r"^(?:中共)?[\u4e00-\u9fff]{0,8}?[县区市镇乡省]委(?:员会)?(?:[\u4e00-\u9fff]{0,10}(?:部|办|办公室|委员会|室|委))?$|^(?:中共)|纪委|纪律检查|监委|党校|党史|党组织|党委")),
     ("PublicInstitution", re.compile(r"(?:中心|院|所|站|馆|台|学校|大队|队)$")),
-    ("Government", re.compile(r"人民政府|政府|镇|乡|街道|村委会|居委会|自然村")),
+    ("Government", re.compile(r"(?:人民政府|政府|党委政府|镇|乡|街道|村委会|居委会|自然村|[区县市]|新区)$")),
     ("GovernmentDepartment", re.compile(r"")),
 )
 

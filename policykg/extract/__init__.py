@@ -142,6 +142,8 @@ def extract_document(doc: SourceDocument) -> Extraction:
             if hit and hit[0] not in places:
                 places[hit[0]] = Place(hit[0], hit[1], structure.policy.jurisdiction, m.start, m.end)
     places = {**_jurisdiction_places(structure.policy, doc.text), **places}
+    for name in [n for n in places if n + "村" in places and places[n].parent == places[n + "村"].parent]:
+        del places[name]  # 里光 and 里光村 are one village: keep the full name
     aliases = defined_abbreviations(doc.text)
     for task in tasks:
         aliases.update(shared_suffix_names([m.name for m in task.mentions]))

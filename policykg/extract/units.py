@@ -118,6 +118,8 @@ def _split_conj(text: str, start: int, end: int) -> list[tuple[int, int]]:
             m = CONJ_RE.match(seg, k)
             if m and k > 0:
                 left, right = seg[:k], seg[m.end() :]
+                if re.fullmatch(r"(?:我|本)[县区市镇]", right) and looks_like_unit(left):
+                    return [(start, start + k)]  # 湛江市和我区: the deictic half is not a unit
                 if STRONG_UNIT_END_RE.search(left) and len(right) >= 3 and looks_like_unit(right):
                     return [(start, start + k)] + _split_conj(text, start + m.end(), end)
     return [(start, end)]

@@ -1,0 +1,156 @@
+"""Resolution: aliases against the gold files, unit types, jurisdictions, places."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from policykg.query import bind_params, get_query, run_store
+from policykg.resolve import canonical_name, unit_id, unit_jurisdiction, unit_kind, unit_type
+from policykg.store import open_store
+
+
+@pytest.mark.parametrize(
+    "name, jurisdiction, canonical",
+    [
+        ("县发改局", "遂溪县", "县发展和改革局"),
+        ("县发展改革局", "陆河县", "县发展和改革局"),
+        ("县卫健局", "遂溪县", "县卫生健康局"),
+        ("县人社局", "遂溪县", "县人力资源和社会保障局"),
+        ("县人力资源社会保障局", "陆河县", "县人力资源和社会保障局"),
+        ("县产业转移工业园管委会", "陆河县", "县产业转移工业园管理委员会"),
+        ("区编办", "麻章区", "区委机构编制委员会办公室"),
+        ("区机构编制委员会办公室", "麻章区", "区委机构编制委员会办公室"),
+        ("市工商局麻章分局", "麻章区", "市工商行政管理局麻章分局"),
+        ("市国土资源麻章分局", "麻章区", "市国土资源局麻章分局"),
+        ("麻章供电局", "麻章区", "湛江麻章供电局"),
+        ("县税务局", "遂溪县", "国家税务总局遂溪县税务局"),
+        ("区公安局", "湛江经济技术开发区", "区公安分局"),
+        ("县政府", "遂溪县", "县人民政府"),
+        # left alone: not an abbreviation we can be sure of
+        ("县科工贸和信息化局", "遂溪县", "县科工贸和信息化局"),
+        ("区纪委监委", "麻章区", "区纪委监委"),
+    ],
+)
+def test_canonical_names(name: str, jurisdiction: str, canonical: str) -> None:
+    got, rule = canonical_name(name, jurisdiction)
+    assert got == canonical
+    assert (rule is None) == (name == canonical)  # every merge names the rule that made it
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("县财政局", "县发改局"), ("县委办", "县府办"), ("区纪委", "区纪委监委"), ("县委", "县政府"), ("区委办公室", "区政府办公室")],
+)
+def test_different_bodies_are_never_merged(a: str, b: str) -> None:
+    assert canonical_name(a, "某县")[0] != canonical_name(b, "某县")[0]
+
+
+def _clusters(golden: Path, sample_extractions):  # type: ignore[no-untyped-def]
+    """Per document: every surface form in the gold file, its gold canonical and our unit id."""
+    by_doc = {e.doc: e for e in sample_extractions}
+    out = []
+    for f in sorted(golden.glob("*.gold.json")):
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        ex = by_doc[gold["doc"]]
+        j = gold["policy"]["jurisdiction"]
+        aliases = gold["aliases"]
+        forms = {u for t in gold["tasks"] for r in ("lead", "support", "responsible") for u in t[r]}
+        forms |= set(aliases) | set(aliases.values())
+        rows = []
+        for s in sorted(forms):
+            name = ex.aliases.get(s, s) if s not in aliases.values() else s
+            ours = canonical_name(s, j, ex.aliases)[0]
+            rows.append((s, aliases.get(s, s), unit_id(unit_jurisdiction(ours, j), ours) if name else ""))
+        out.append((gold["doc"], rows))
+    return out
+
+
+def test_gold_aliases_resolve_to_one_unit_and_no_two_units_merge(golden_dir: Path, sample_extractions) -> None:  # type: ignore[no-untyped-def]
+    same_gold = same_ours = both = 0
+    for _doc, rows in _clusters(golden_dir, sample_extractions):
+        for (s1, g1, o1), (s2, g2, o2) in itertools.combinations(rows, 2):
+            same_gold += g1 == g2
+            same_ours += o1 == o2
+            both += g1 == g2 and o1 == o2
+    precision, recall = both / same_ours, both / same_gold
+    assert same_gold >= 50
+    assert recall == 1.0, "a gold alias pair resolved to two units"
+    assert precision == 1.0, "two different gold units resolved to one"
+
+
+def test_every_sample_unit_is_typed(built_graph: Path) -> None:
+    store = open_store(built_graph, read_only=True)
+    untyped = run_store(store, "SELECT ?n WHERE { ?u a pkg:Unit ; skos:prefLabel ?n . FILTER NOT EXISTS { ?u org:classification ?t } }")
+    other = run_store(store, "SELECT ?n WHERE { ?u a pkg:Unit ; skos:prefLabel ?n ; org:classification ut:Other }")
+    assert untyped.rows == [] and other.rows == []
+    q = get_query("unresolved-mentions")
+    assert run_store(store, q.text, bind_params(q, {})).rows == []
+
+
+def test_finance_bureaus_are_four_distinct_units(built_graph: Path) -> None:
+    res = run_store(
+        open_store(built_graph, read_only=True),
+        "SELECT ?u ?j WHERE { ?u org:classification ut:Finance ; pkg:jurisdiction/schema:name ?j } ORDER BY ?j",
+    )
+    assert sorted(r["j"] for r in res.rows) == sorted(["湛江经济技术开发区", "遂溪县", "陆河县", "麻章区"])
+    assert len({r["u"] for r in res.rows}) == 4
+
+
+def test_jurisdictions_have_codes_and_parents(built_graph: Path) -> None:
+    res = run_store(
+        open_store(built_graph, read_only=True),
+        'SELECT DISTINCT ?code ?city ?province WHERE { ?p schema:name "遂溪县" ; pkg:divisionCode ?code ; '
+        "schema:containedInPlace ?c . ?c schema:name ?city ; schema:containedInPlace/schema:name ?province }",
+    )
+    assert res.rows == [{"code": "440823", "city": "湛江市", "province": "广东省"}]
+
+
+def test_city_branch_is_part_of_the_city_bureau(built_graph: Path) -> None:
+    res = run_store(
+        open_store(built_graph, read_only=True),
+        'SELECT DISTINCT ?parent ?pj ?j WHERE { ?u skos:prefLabel "市生态环境局遂溪分局" ; pkg:jurisdiction/schema:name ?j ; '
+        "org:subOrganizationOf ?p . ?p skos:prefLabel ?parent ; pkg:jurisdiction/schema:name ?pj }",
+    )
+    assert res.rows == [{"parent": "市生态环境局", "pj": "湛江市", "j": "遂溪县"}]
+
+
+def test_other_jurisdictions_named_outright() -> None:
+    assert unit_jurisdiction("深圳市坪山区", "陆河县") == "坪山区"
+    assert unit_jurisdiction("佛山市", "麻章区") == "佛山市"
+    assert unit_jurisdiction("县财政局", "陆河县") == "陆河县"
+
+
+@pytest.mark.parametrize(
+    "name, kind, utype",
+    [
+        ("县委组织部", "PartyOrgan", "PartyOrganisation"),
+        ("县委宣传部", "PartyOrgan", "Propaganda"),
+        ("县纪委监委", "PartyOrgan", "Discipline"),
+        ("县财政局", "GovernmentDepartment", "Finance"),
+        ("县投资促进中心", "PublicInstitution", "Commerce"),
+        ("县工商业联合会", "MassOrganisation", "UnitedFront"),
+        ("区妇女联合会", "MassOrganisation", "MassOrganisation"),
+        ("移动遂溪分公司", "Enterprise", "Enterprise"),
+        ("湛江麻章供电局", "Enterprise", "Enterprise"),
+        ("陆河县革命老区振兴发展领导小组", "TemporaryBody", "TemporaryBody"),
+        ("驻村工作队", "TemporaryBody", "TemporaryBody"),
+        ("各镇党委政府", "CollectiveUnit", "TownshipGovernment"),
+        ("县人民政府办公室", "GovernmentDepartment", "Establishment"),
+    ],
+)
+def test_unit_kinds_and_types(name: str, kind: str, utype: str) -> None:
+    assert unit_kind(name) == kind
+    assert unit_type(name).rsplit("/", 1)[1] == utype
+
+
+def test_mazhang_places_form_the_gold_hierarchy(built_graph: Path, golden_dir: Path) -> None:
+    gold = json.loads((golden_dir / "mazhang-2016-poverty-alleviation-plan.txt.gold.json").read_text(encoding="utf-8"))
+    want = {(p["name"], p["parent"]) for p in gold["places"] if p["type"] in ("town", "village")}
+    q = get_query("places")
+    rows = run_store(open_store(built_graph, read_only=True), q.text, bind_params(q, {"jurisdiction": "麻章区"})).rows
+    got = {(r["name"], r["parent"]) for r in rows if r["type"] in ("town", "village")}
+    assert got == want
