@@ -46,7 +46,7 @@ class Division:
         """This division and its parents, lowest first."""
         out: list[Division] = [self]
         while out[-1].parent is not None:
-            out.append(out[-1].parent)  # type: ignore[arg-type]
+            out.append(out[-1].parent)
         return out
 
 

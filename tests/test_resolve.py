@@ -72,7 +72,7 @@ def _clusters(golden: Path, sample_extractions):  # type: ignore[no-untyped-def]
 def test_gold_aliases_resolve_to_one_unit_and_no_two_units_merge(golden_dir: Path, sample_extractions) -> None:  # type: ignore[no-untyped-def]
     same_gold = same_ours = both = 0
     for _doc, rows in _clusters(golden_dir, sample_extractions):
-        for (s1, g1, o1), (s2, g2, o2) in itertools.combinations(rows, 2):
+        for (_s1, g1, o1), (_s2, g2, o2) in itertools.combinations(rows, 2):
             same_gold += g1 == g2
             same_ours += o1 == o2
             both += g1 == g2 and o1 == o2
