@@ -131,7 +131,7 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
             places[name] = node
             yield q(node, A, _T["Place"])
             yield q(node, _P["name"], Literal(name))
-        div = lookup(name, near=parents.get(name))
+        div = lookup(name, near=parents.get(name) or jurisdiction)
         if div is not None:
             chain = div.chain()
             for d, parent in zip(chain, chain[1:] + [None]):

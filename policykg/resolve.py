@@ -174,9 +174,17 @@ def unit_jurisdiction(canonical: str, policy_jurisdiction: str | None) -> str | 
 
     >>> unit_jurisdiction("深圳市坪山区", "陆河县"), unit_jurisdiction("县财政局", "陆河县")
     ('坪山区', '陆河县')
+    >>> unit_jurisdiction("福田区", "深圳市")
+    '福田区'
+
     """
     from .gazetteer import lookup
 
+    if policy_jurisdiction and canonical != policy_jurisdiction and re.fullmatch(r"[\u4e00-\u9fff]{1,6}(?:区|县|市|新区)", canonical):
+        # a division acting as a unit (福田区 forms teams): the unit of that division
+        near = lookup(policy_jurisdiction)
+        if lookup(canonical, near=policy_jurisdiction if near is not None else None) is not None or canonical.endswith("新区"):
+            return canonical
     m = _OTHER_PLACE.match(canonical)
     if m and lookup(m.group(1)) is not None:
         city = m.group(1)
