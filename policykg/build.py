@@ -14,19 +14,20 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import GraphNotBuiltError, IngestError
+from .errors import BuildLockedError, GraphNotBuiltError, IngestError
 from .extract import extract_document
 from .extract.pipeline import PIPELINE_VERSION
 from .ingest import read_document, supported
 from .records import Extraction, Problem, extraction_from_dict
 from .resolve import resolve_units
-from .store import document_graphs, load_ontology, open_store, replace_documents, write_dataset_files
+from .store import STORE, stored_documents, update_store
 
 EXTRACTIONS = "extractions"
 _UMASK = os.umask(0)
@@ -155,6 +156,8 @@ def _reuse(
     except OSError:
         return None
     ext_file = out / EXTRACTIONS / _file_name(name)
+    if not (out / STORE).is_dir():
+        return None
     if sha != prev.get("sha256") or sha[:16] not in in_store or not ext_file.exists():
         return None
     try:
@@ -216,6 +219,47 @@ def build_corpus(
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
+    with build_lock(out):
+        return _build(inputs, out, t0, encoding=encoding, progress=progress, on_files=on_files)
+
+
+@contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold ``out/.build.lock`` for the whole build; a second build into the same
+    directory is refused instead of interleaving with the first."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".build.lock"
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "?"
+            raise BuildLockedError(
+                f"{out}: another build is writing this graph directory (process {holder}). "
+                "Wait for it to finish, or build into another directory with -o"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def _build(
+    inputs: Iterable[str | Path],
+    out: Path,
+    t0: float,
+    *,
+    encoding: str | None,
+    progress: Callable[[str], None] | None,
+    on_files: Callable[[int], None] | None,
+) -> BuildReport:
     files, problems = discover(inputs)
     if on_files:
         on_files(len(files))
@@ -224,8 +268,7 @@ def build_corpus(
     changed: list[Extraction] = []
     names: set[str] = set()
     previous = _previous_inputs(out)
-    store = open_store(out)
-    in_store = document_graphs(store)
+    in_store = stored_documents(out)
     for path, name in files:
         try:
             reused = _reuse(out, path, name, previous, in_store)
@@ -266,11 +309,7 @@ def build_corpus(
             progress(name)
     _write_extractions(out, extractions)
     current = {ex.doc_id for ex in extractions}
-    report.quads = replace_documents(store, changed, remove=in_store - current)
-    load_ontology(store)
-    write_dataset_files(store, out)
-    store.flush()
-    del store
+    report.quads = update_store(out, changed, remove=in_store - current)
     report.seconds = time.perf_counter() - t0
     _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return report

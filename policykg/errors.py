@@ -61,3 +61,7 @@ class GoldFormatError(PolicyKGError):
 
 class GraphNotBuiltError(PolicyKGError):
     """A command needs a built graph directory and found none."""
+
+
+class BuildLockedError(PolicyKGError):
+    """Another build is writing the same graph directory."""

@@ -287,9 +287,12 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
 def make_server(graph_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, **kwargs: Any) -> ThreadingHTTPServer:
     """A ready server (call ``serve_forever``); ``port=0`` picks a free port."""
     endpoint = Endpoint(graph_dir, **kwargs)
-    server = ThreadingHTTPServer((host, port), make_handler(endpoint))
-    server.daemon_threads = True
-    return server
+
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 512  # many clients connecting at once
+        daemon_threads = True
+
+    return Server((host, port), make_handler(endpoint))
 
 
 def serve_in_thread(graph_dir: str | Path, **kwargs: Any) -> tuple[ThreadingHTTPServer, threading.Thread]:

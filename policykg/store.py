@@ -44,6 +44,49 @@ def open_store(graph_dir: str | Path, *, read_only: bool = False) -> ox.Store:
     return ox.Store(str(path))
 
 
+def stored_documents(graph_dir: str | Path) -> set[str]:
+    """doc ids whose graph is in the graph directory's store (empty when there is none)."""
+    path = Path(graph_dir) / STORE
+    if not path.is_dir():
+        return set()
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError:
+        return set()  # unreadable or damaged: everything is rebuilt
+    return document_graphs(store)
+
+
+def update_store(graph_dir: str | Path, extractions: Iterable[Extraction], remove: Iterable[str]) -> int:
+    """Apply a build to a copy of the store, then swap the copy in whole.
+
+    The copy is a pyoxigraph backup (hard links, cheap); the previous store is
+    untouched until the final rename, so a build killed at any point leaves
+    the previous store usable. Also writes the dataset files. Returns quads added.
+    """
+    import shutil
+
+    out = Path(graph_dir)
+    final, work, old = out / STORE, out / ".store-new", out / ".store-old"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    if final.is_dir():
+        try:
+            ox.Store.read_only(str(final)).backup(str(work))
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)  # damaged: start afresh (all documents were re-extracted)
+    store = ox.Store(str(work))
+    added = replace_documents(store, extractions, remove)
+    load_ontology(store)
+    store.flush()
+    write_dataset_files(store, out)
+    del store
+    if final.exists():
+        os.replace(final, old)
+    os.replace(work, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return added
+
+
 def document_graphs(store: ox.Store) -> set[str]:
     """doc ids whose named graph is in the store."""
     return {g.value[len(GRAPH_PREFIX) :] for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(GRAPH_PREFIX)}

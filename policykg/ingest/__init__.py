@@ -36,10 +36,13 @@ READERS: dict[str, str] = {
     "pdf.v1": "policykg.ingest.pdf:read_pdf",
 }
 
-#: files larger than this are refused before they are read (bytes)
+#: files larger than this are refused before they are read (bytes): containers (docx, pdf)
 MAX_FILE_BYTES = 200 * 1024 * 1024
-#: documents whose text is longer than this are refused (characters)
-MAX_TEXT_CHARS = 60_000_000
+#: text files (txt, html) larger than this are refused before they are read (bytes)
+MAX_TEXT_FILE_BYTES = 20 * 1024 * 1024
+#: documents whose text is longer than this are refused (characters); a policy document
+#: is rarely longer than a few hundred thousand characters
+MAX_TEXT_CHARS = 5_000_000
 
 Reader = Callable[[bytes, str, "str | None"], tuple[str, list, str | None, list[str]]]
 
@@ -94,11 +97,12 @@ def read_document(path: str | Path, *, encoding: str | None = None) -> SourceDoc
     name = reader_for(path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        limit = MAX_TEXT_FILE_BYTES if name in ("txt.v1", "html.v1") else MAX_FILE_BYTES
+        if size > limit:
             raise TooLargeError(
                 str(path),
-                f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit",
-                "Split it into smaller documents",
+                f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for this format",
+                "Split it into smaller documents (one policy per file)",
             )
         data = path.read_bytes()
     except PermissionError:

@@ -10,7 +10,7 @@ from ..records import Block
 from .builder import TextBuilder
 
 #: refuse a .docx whose parts decompress to more than this (bytes): zip bombs
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 
 
 def _check_zip(data: bytes, path: str) -> None:
