@@ -18,7 +18,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from policykg.serve import serve_in_thread
+from policykg.serve import serve_in_thread, stop
 
 QUERIES = [
     ("tasks-by-unit", {"unit": "县财政局", "jurisdiction": "遂溪县", "role": "lead"}),
@@ -50,8 +50,7 @@ def run(graph_dir: Path, requests: int, concurrency: int) -> dict[str, float | i
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             results = list(pool.map(one, range(requests)))
     finally:
-        server.shutdown()
-        server.server_close()
+        stop(server)
     wall = time.perf_counter() - t0
     lat = sorted(r[0] for r in results)
 

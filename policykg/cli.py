@@ -331,6 +331,7 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int) 
         pass
     finally:
         server.server_close()
+        server.endpoint.close()  # type: ignore[attr-defined]
 
 
 def _f(x: float | None) -> str:

@@ -8,8 +8,9 @@
 * ``GET /`` is a page where a person can type a query (no external assets).
 
 Read-only: updates (``update=``, ``application/sparql-update``) are refused, and
-so are ``SERVICE`` clauses (no requests to other hosts). Each query has a time
-limit and a row limit (truncated results carry ``X-Result-Truncated: true``).
+so are ``SERVICE`` and ``LOAD`` (no requests to other hosts). Queries run in worker
+processes: one past its time limit is stopped (503), and results are cut at a row
+limit (truncated results carry ``X-Result-Truncated: true``).
 It binds to 127.0.0.1 unless told otherwise.
 """
 
@@ -21,8 +22,6 @@ import io
 import json
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -134,41 +133,110 @@ DEFAULT_QUERY = """SELECT ?unit (COUNT(DISTINCT ?task) AS ?tasks) WHERE {
 } GROUP BY ?unit ORDER BY DESC(?tasks) LIMIT 20"""
 
 
-class Endpoint:
-    """Executes queries for the HTTP handler: time limit, row limit, refusals."""
+def _term_tuple(t: Any) -> tuple[str, str, str | None, str | None] | None:
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return ("uri", t.value, None, None)
+    if isinstance(t, ox.BlankNode):
+        return ("bnode", t.value, None, None)
+    return ("literal", t.value, t.datatype.value if t.datatype is not None else None, t.language)
 
-    def __init__(self, graph_dir: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000, workers: int = 4) -> None:
-        self.store = open_store(graph_dir, read_only=True)
+
+def _term_from_tuple(t: tuple[str, str, str | None, str | None] | None) -> Any:
+    if t is None:
+        return None
+    kind, value, datatype, lang = t
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
+
+
+def _worker_main(conn: Any, store_path: str, max_rows: int) -> None:
+    """A query process: opens the store read-only and answers queries sent over ``conn``."""
+    store = ox.Store.read_only(store_path)
+    while True:
+        text = conn.recv()
+        try:
+            res = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+            if isinstance(res, ox.QueryBoolean):
+                conn.send(("ok", [], [], bool(res), False))
+                continue
+            if isinstance(res, ox.QueryTriples):
+                conn.send(("error", "CONSTRUCT and DESCRIBE are not served here; use SELECT or ASK"))
+                continue
+            columns = [v.value for v in res.variables]
+            rows: list[list[Any]] = []
+            truncated = False
+            for sol in res:
+                if len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append([_term_tuple(sol[c]) for c in columns])
+            conn.send(("ok", columns, rows, None, truncated))
+        except SyntaxError as exc:
+            conn.send(("error", str(exc)))
+        except Exception as exc:  # keep the worker alive
+            conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+
+
+class Endpoint:
+    """Executes queries for the HTTP handler in worker processes, so that a query
+    past its time limit is stopped (the process is killed and replaced), not left running."""
+
+    def __init__(self, graph_dir: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000, workers: int = 2) -> None:
+        import multiprocessing as mp
+        import queue
+
+        open_store(graph_dir, read_only=True)  # a clear error now if there is no graph
+        self.store_path = str(Path(graph_dir) / "store")
         self.timeout = timeout
         self.max_rows = max_rows
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.Queue[Any] = queue.Queue()
+        self._all: list[Any] = []
+        for _ in range(max(1, workers)):
+            self._idle.put(self._spawn())
 
-    def _run(self, text: str) -> tuple[list[str], list[list[Any]], bool | None, bool]:
-        res = self.store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
-        if isinstance(res, ox.QueryBoolean):
-            return [], [], bool(res), False
-        if isinstance(res, ox.QueryTriples):
-            raise QueryError("CONSTRUCT and DESCRIBE are not served here; use SELECT or ASK")
-        columns = [v.value for v in res.variables]
-        rows: list[list[Any]] = []
-        truncated = False
-        for sol in res:
-            if len(rows) >= self.max_rows:
-                truncated = True
-                break
-            rows.append([sol[c] for c in columns])
-        return columns, rows, None, truncated
+    def _spawn(self) -> Any:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker_main, args=(child, self.store_path, self.max_rows), daemon=True)
+        proc.start()
+        child.close()
+        self._all.append(proc)
+        return proc, parent
+
+    def close(self) -> None:
+        for proc in self._all:
+            if proc.is_alive():
+                proc.kill()
+        for proc in self._all:
+            proc.join(timeout=5)
 
     def execute(self, text: str) -> tuple[list[str], list[list[Any]], bool | None, bool]:
         word = forbidden_keyword(text)
         if word:
             raise PermissionError(f"{word} is not allowed: this endpoint is read-only and makes no requests to other hosts")
-        future = self.pool.submit(self._run, text)
+        proc, conn = self._idle.get()
         try:
-            return future.result(timeout=self.timeout)
-        except FutureTimeout:
-            future.cancel()
-            raise TimeoutError(f"the query ran longer than {self.timeout:g} s") from None
+            conn.send(text)
+            if not conn.poll(self.timeout):
+                proc.kill()
+                proc.join(timeout=5)
+                self._all.remove(proc)
+                proc, conn = self._spawn()
+                raise TimeoutError(f"the query ran longer than {self.timeout:g} s and was stopped")
+            answer = conn.recv()
+        finally:
+            self._idle.put((proc, conn))
+        if answer[0] == "error":
+            raise QueryError(answer[1])
+        _, columns, rows, boolean, truncated = answer
+        return columns, [[_term_from_tuple(t) for t in r] for r in rows], boolean, truncated
 
 
 def _negotiate(accept: str, fmt: str | None) -> str:
@@ -292,11 +360,20 @@ def make_server(graph_dir: str | Path, host: str = "127.0.0.1", port: int = 7878
         request_queue_size = 512  # many clients connecting at once
         daemon_threads = True
 
-    return Server((host, port), make_handler(endpoint))
+    server = Server((host, port), make_handler(endpoint))
+    server.endpoint = endpoint  # type: ignore[attr-defined]
+    return server
+
+
+def stop(server: ThreadingHTTPServer) -> None:
+    """Stop a server and its query processes."""
+    server.shutdown()
+    server.server_close()
+    server.endpoint.close()  # type: ignore[attr-defined]
 
 
 def serve_in_thread(graph_dir: str | Path, **kwargs: Any) -> tuple[ThreadingHTTPServer, threading.Thread]:
-    """Start a server in a background thread (for notebooks and tests)."""
+    """Start a server in a background thread (for notebooks and tests); stop it with :func:`stop`."""
     server = make_server(graph_dir, port=kwargs.pop("port", 0), **kwargs)
     t = threading.Thread(target=server.serve_forever, daemon=True)
     t.start()

@@ -14,7 +14,7 @@ import pytest
 
 from policykg.build import build_corpus
 from policykg.query import bind_params, get_query, list_queries, run_rdflib, run_store
-from policykg.serve import serve_in_thread
+from policykg.serve import serve_in_thread, stop
 from policykg.store import NQUADS, load_dataset, open_store
 from policykg.textview import squash
 
@@ -33,8 +33,7 @@ def fixture_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fixture_server(fixture_graph: Path):  # type: ignore[no-untyped-def]
     server, _ = serve_in_thread(fixture_graph, timeout=20, max_rows=1000)
     yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    stop(server)
 
 
 def _strip(rows: list[dict]) -> list[dict]:  # type: ignore[type-arg]
@@ -241,8 +240,7 @@ def test_endpoint_row_limit(fixture_graph: Path) -> None:
         assert status == 200 and headers.get("X-Result-Truncated") == "true"
         assert len(json.loads(body)["results"]["bindings"]) == 3
     finally:
-        server.shutdown()
-        server.server_close()
+        stop(server)
 
 
 def test_issue_example_suixi_finance_bureau_leads(built_graph: Path, golden_dir: Path) -> None:
@@ -264,3 +262,23 @@ def test_dataset_exports_parse_back(built_graph: Path, fmt: str) -> None:
     data = dataset_bytes(built_graph, fmt)
     n = sum(1 for _ in ox.parse(data, format=DATASET_FORMATS[fmt]))
     assert n > 10_000
+
+
+def test_endpoint_stops_a_query_past_its_time_limit(built_graph: Path) -> None:
+    import time
+
+    server, _ = serve_in_thread(built_graph, timeout=1.0, workers=1)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        slow = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        t = time.perf_counter()
+        status, _, body = _get(f"{base}/sparql?query={slow}")
+        assert status == 503 and b"stopped" in body and time.perf_counter() - t < 10
+        # the endpoint goes on answering with a fresh worker
+        status, _, _ = _get(f"{base}/sparql?query={urllib.parse.quote('ASK { ?s ?p ?o }')}")
+        assert status == 200
+        load = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }") + "%0ALOAD%20%3Chttp%3A%2F%2Fexample.org%2F%3E"
+        assert _get(f"{base}/sparql?query={load}")[0] == 403
+    finally:
+        stop(server)
+    assert server.server_address[0] == "127.0.0.1"

@@ -242,7 +242,7 @@ def test_endpoint_answers_200_concurrent_requests(built_graph: Path) -> None:
 def test_html_page_escapes_document_text(tmp_path: Path) -> None:
     import urllib.request
 
-    from policykg.serve import serve_in_thread
+    from policykg.serve import serve_in_thread, stop
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -257,5 +257,4 @@ def test_html_page_escapes_document_text(tmp_path: Path) -> None:
             body = resp.read().decode("utf-8")
         assert "&lt;script&gt;" in body and "<script>" not in body
     finally:
-        server.shutdown()
-        server.server_close()
+        stop(server)
