@@ -334,6 +334,104 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int) 
         server.endpoint.close()  # type: ignore[attr-defined]
 
 
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write (default: GRAPH/html/VIEW-….html).")
+@click.option("--view", type=click.Choice(["network", "units", "unit", "place"]), default="network", show_default=True,
+              help="network: units and tasks; units: co-responsibility; unit: one unit; place: tasks reaching a place.")
+@click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
+@click.option("--unit", default=None, help="For --view unit: the unit (name, abbreviation or alias).")
+@click.option("--place", default=None, help="For --view place: a town, street or village.")
+@_errors
+def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | None, unit: str | None, place: str | None) -> None:
+    """Write an interactive network view as a self-contained HTML file (opens offline).
+
+    Example: policykg viz graph/ -o graph/html/suixi.html --jurisdiction 遂溪县
+    """
+    from .viz import render_html, save_html, view_graph
+
+    try:
+        G, title = view_graph(graph_dir, view, jurisdiction=jurisdiction, unit=unit, place=place)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None:
+        tag = "-".join(x for x in (view, jurisdiction, unit, place) if x)
+        output = Path(graph_dir) / "html" / f"{tag}.html"
+    save_html(render_html(G, title=title), output)
+    click.echo(f"wrote {output} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)")
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
+@click.option("--top", default=10, show_default=True, type=int, help="Rows per table.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--figures", type=click.Path(path_type=Path), default=None, help="Also write PNG figures into this folder.")
+@_errors
+def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figures: Path | None) -> None:
+    """Workload, centrality, co-lead and lead→support pairs, communities, leading alone.
+
+    Example: policykg analyze graph/ --jurisdiction 遂溪县
+    """
+    from . import network as nw
+
+    G = nw.responsibility_graph(graph_dir, jurisdiction=jurisdiction)
+    H = nw.co_responsibility_graph(G)
+    comm = nw.communities(H)
+    tables = {
+        "workload": nw.workload(G).drop(columns=["id"]),
+        "centrality": nw.centrality(H).drop(columns=["id"]),
+        "co-lead pairs": nw.pairs(G, kind="co-lead"),
+        "lead-support pairs": nw.pairs(G, kind="lead-support"),
+        "communities": comm.drop(columns=["id"]) if "id" in comm else comm,
+        "leading alone or with support": nw.lead_alone(G),
+    }
+    for name, df in tables.items():
+        if fmt == "csv":
+            click.echo(f"# {name}")
+            click.echo(df.head(top).to_csv(index=False), nl=False)
+        else:
+            click.echo(f"\n== {name}")
+            click.echo(df.head(top).to_string(index=False) if len(df) else "(none)")
+    if figures:
+        from .viz import heatmap_figure, workload_figure
+
+        where = jurisdiction or "all"
+        a = workload_figure(tables["workload"], figures / f"workload-{where}.png", top=top, title=f"workload · {where}")
+        b = heatmap_figure(G, figures / f"types-by-section-{where}.png", title=f"unit types × sections · {where}")
+        click.echo(f"wrote {a} and {b}", err=True)
+
+
+@export.command(name="network")
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), default="graphml", show_default=True)
+@click.option("--view", type=click.Choice(["network", "units"]), default="network", show_default=True,
+              help="network: unit–task edges with roles; units: unit–unit co-responsibility.")
+@click.option("-j", "--jurisdiction", default=None)
+@click.option("-o", "--output", default=None, help="File to write (default: standard output).")
+@_errors
+def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | None, output: str | None) -> None:
+    """Export the network for Gephi, igraph or R: GraphML, GEXF or a CSV edge list.
+
+    Example: policykg export network graph/ --format graphml -o suixi.graphml
+    """
+    from .netio import network_bytes
+    from .network import co_responsibility_graph, responsibility_graph
+
+    G = responsibility_graph(graph_dir, jurisdiction=jurisdiction)
+    if view == "units":
+        G = co_responsibility_graph(G)
+    data = network_bytes(G, fmt)
+    if output:
+        from .build import _atomic_write
+
+        _atomic_write(Path(output), data.decode("utf-8"))
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
 def _f(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 

@@ -282,3 +282,15 @@ def test_endpoint_stops_a_query_past_its_time_limit(built_graph: Path) -> None:
     finally:
         stop(server)
     assert server.server_address[0] == "127.0.0.1"
+
+
+def test_optional_parameters_filter(fixture_graph: Path) -> None:
+    store = open_store(fixture_graph, read_only=True)
+    q = get_query("policies")
+    assert [r["doc"] for r in run_store(store, q.text, bind_params(q, {"jurisdiction": "乙区"})).rows] == ["beta-district-plan.txt"]
+    assert len(run_store(store, q.text, bind_params(q, {})).rows) == 2
+    for name in ("unit-workload", "pairings", "unresolved-mentions", "units", "milestones"):
+        q = get_query(name)
+        params = {"jurisdiction": "乙区"} | ({"year": "2022"} if name == "milestones" else {})
+        rows = run_store(store, q.text, bind_params(q, params)).rows
+        assert all(r.get("jurisdiction") == "乙区" for r in rows), name

@@ -1,0 +1,43 @@
+"""Writing networks for other tools (Gephi, igraph, R): GraphML, GEXF, CSV edge lists.
+
+Attributes that GraphML/GEXF cannot hold (lists) are joined into strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import networkx as nx
+
+
+def _flat(G: nx.Graph) -> nx.Graph:
+    H = nx.MultiDiGraph() if G.is_multigraph() and G.is_directed() else G.__class__()
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: ("、".join(map(str, v)) if isinstance(v, list) else v) for k, v in d.items() if v is not None})
+    for e in G.edges(data=True, keys=G.is_multigraph()) if G.is_multigraph() else G.edges(data=True):
+        *ends, d = e
+        attrs = {k: (len(v) if isinstance(v, list) else v) for k, v in d.items() if v is not None}
+        H.add_edge(ends[0], ends[1], **attrs)
+    return H
+
+
+def network_bytes(G: nx.Graph, fmt: str) -> bytes:
+    """``G`` as GraphML, GEXF or a CSV edge list (source, target, labels and attributes)."""
+    if fmt == "graphml":
+        buf = io.BytesIO()
+        nx.write_graphml(_flat(G), buf, encoding="utf-8")
+        return buf.getvalue()
+    if fmt == "gexf":
+        buf = io.BytesIO()
+        nx.write_gexf(_flat(G), buf, encoding="utf-8")
+        return buf.getvalue()
+    if fmt == "csv":
+        out = io.StringIO()
+        keys = sorted({k for *_, d in G.edges(data=True) for k, v in d.items() if not isinstance(v, list)})
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["source", "target", "source_label", "target_label", *keys])
+        for u, v, d in G.edges(data=True):
+            w.writerow([u, v, G.nodes[u].get("label", ""), G.nodes[v].get("label", ""), *[d.get(k, "") for k in keys]])
+        return out.getvalue().encode("utf-8")
+    raise ValueError(f"unknown network format {fmt!r}")

@@ -1,0 +1,344 @@
+"""Interactive HTML network views (pyvis / vis-network) and static figures (matplotlib).
+
+Views are self-contained: vis-network's script and stylesheet, shipped inside
+the installed pyvis package, are inlined, so a page opens from a file:// URL
+with the network off. Document text reaches the page only as JSON data and is
+put into the page with ``textContent``, never as HTML, so a task containing
+``<script>`` shows as text. Large graphs get a precomputed layout with physics
+off.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+ROLE_STYLE = {
+    "lead": {"color": "#c0392b", "dashes": False, "width": 2.5},
+    "support": {"color": "#2e86c1", "dashes": True, "width": 1.5},
+    "responsible": {"color": "#7f8c8d", "dashes": False, "width": 1.5},
+}
+PHYSICS_LIMIT = 1500
+
+
+def type_color(unit_type: str | None) -> str:
+    """A stable colour for a unit type."""
+    h = int(hashlib.sha256((unit_type or "other").encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    r, g, b = colorsys.hls_to_rgb(h, 0.55, 0.55)
+    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+
+
+def _asset(name: str) -> str:
+    import pyvis
+
+    base = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
+    return (base / name).read_text(encoding="utf-8")
+
+
+def _snippet(text: str, mention: str | None, width: int = 60) -> str:
+    if not mention or mention not in text:
+        return text[:width]
+    i = text.index(mention)
+    a, b = max(0, i - width // 2), min(len(text), i + len(mention) + width // 2)
+    return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
+
+
+def layout(G: nx.Graph) -> dict[Any, tuple[float, float]]:
+    """A precomputed layout for large graphs: units (or all nodes, if there are few
+    units) by a force layout of their co-responsibility graph, each task placed
+    near the units assigned to it."""
+    import random
+
+    rng = random.Random(1)
+    scale = max(300.0, G.number_of_nodes() ** 0.5 * 40)
+    units = [n for n, d in G.nodes(data=True) if d.get("kind") == "unit"]
+    if not units or len(units) > 3000:
+        return {n: (float(x), float(y)) for n, (x, y) in nx.spring_layout(G, seed=1, iterations=15, scale=scale).items()}
+    U = nx.Graph()
+    U.add_nodes_from(units)
+    for t in (n for n, d in G.nodes(data=True) if d.get("kind") != "unit"):
+        near = sorted({u for u in nx.all_neighbors(G, t) if u in U})
+        for a, b in zip(near, near[1:]):
+            U.add_edge(a, b, weight=U.edges[a, b]["weight"] + 1 if U.has_edge(a, b) else 1)
+    pos = {n: (float(x), float(y)) for n, (x, y) in nx.spring_layout(U, seed=1, iterations=40, scale=scale).items()}
+    for n in G.nodes:
+        if n in pos:
+            continue
+        near = [pos[u] for u in nx.all_neighbors(G, n) if u in pos]
+        cx = sum(p[0] for p in near) / len(near) if near else rng.uniform(-scale, scale)
+        cy = sum(p[1] for p in near) / len(near) if near else rng.uniform(-scale, scale)
+        pos[n] = (cx + rng.uniform(-25, 25), cy + rng.uniform(-25, 25))
+    return pos
+
+
+def to_vis(G: nx.Graph, *, title: str) -> dict[str, Any]:
+    """Nodes, edges and options for vis-network, built with pyvis in one go
+    (no per-edge duplicate checks), plus the legend."""
+    from pyvis.network import Network
+
+    net = Network(height="100%", width="100%", directed=G.is_directed(), cdn_resources="local")
+    big = G.number_of_nodes() > PHYSICS_LIMIT
+    pos = layout(G) if big else {}
+    units = [n for n, d in G.nodes(data=True) if d.get("kind") == "unit"]
+    load = {n: G.degree(n) for n in units}
+    top = max(load.values(), default=1) or 1
+    nodes, types = [], set()
+    for i, (n, d) in enumerate(G.nodes(data=True)):
+        kind = d.get("kind", "unit")
+        node: dict[str, Any] = {"id": i, "key": str(n), "label": d.get("label") or str(n), "group": kind}
+        if kind == "unit":
+            t = d.get("unit_type") or "other"
+            types.add(t)
+            node.update(shape="dot", color=type_color(t), size=10 + 30 * load.get(n, 0) / top, unit_type=t,
+                        info=[["单位 unit", node["label"]], ["类型 type", t], ["辖区 jurisdiction", d.get("jurisdiction") or ""],
+                              ["任务数 tasks", str(load.get(n, 0))]])
+        elif kind == "task":
+            node.update(shape="square", color="#d5dbdb", size=8,
+                        info=[["任务 task", d.get("text", "")], ["政策 policy", d.get("policy_title") or d.get("doc", "")],
+                              ["章节 section", d.get("section") or ""], ["文件 document", d.get("doc", "")],
+                              ["地点 places", "、".join(d.get("places", []))]])
+        else:
+            node.update(shape="triangle", color="#27ae60", size=14, info=[[kind, node["label"]]])
+        if big and n in pos:
+            node.update(x=float(pos[n][0]), y=float(pos[n][1]))
+        nodes.append(node)
+    index = {n: i for i, n in enumerate(G.nodes)}
+    edges: list[dict[str, Any]] = []
+    for u, v, d in G.edges(data=True):
+        role = d.get("role")
+        style = ROLE_STYLE.get(role or "", {"color": "#aab7b8", "dashes": False, "width": 1})
+        e: dict[str, Any] = {"id": len(edges), "from": index[u], "to": index[v], "role": role or "", **style}
+        if "weight" in d:
+            e["value"] = d["weight"]
+            e["info"] = [["共同任务 shared tasks", str(d["weight"])]] + [
+                [k, str(v2)] for k, v2 in d.items() if "-" in k and isinstance(v2, int)
+            ]
+        if role:
+            text = G.nodes[v].get("text", "")
+            e["info"] = [["角色 role", role], ["原文 as written", d.get("mention", "")],
+                         ["出处 source", f"{d.get('doc', '')} [{d.get('begin')}:{d.get('end')}]"],
+                         ["片段 snippet", _snippet(text, d.get("mention"))]]
+        edges.append(e)
+    net.nodes, net.edges = nodes, edges
+    if big:
+        net.toggle_physics(False)
+    else:
+        net.barnes_hut(gravity=-6000, spring_length=120)
+    options = json.loads(net.options.to_json())
+    options.setdefault("interaction", {}).update({"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big})
+    if not big:
+        options.setdefault("physics", {}).update({"stabilization": {"enabled": True, "iterations": 300}})
+    options["edges"] = {**options.get("edges", {}), "smooth": False if big else {"type": "continuous"}}
+    legend = {"types": sorted(types), "colors": {t: type_color(t) for t in types}, "roles": ROLE_STYLE}
+    return {"title": title, "nodes": nodes, "edges": edges, "options": options, "legend": legend}
+
+
+PAGE = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{title}</title>
+<style>{vis_css}</style>
+<style>
+html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif}}
+#wrap{{display:flex;height:100%}} #net{{flex:1;height:100%}}
+#side{{width:260px;overflow:auto;padding:8px;border-left:1px solid #ddd;font-size:13px}}
+#side h1{{font-size:15px;margin:4px 0 8px}} .sw{{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}}
+.tip{{max-width:420px;white-space:pre-wrap;font-size:12px}} .tip b{{display:block;color:#555}}
+#search{{width:95%}}
+</style></head>
+<body><div id="wrap"><div id="net"></div><div id="side"><h1 id="title"></h1>
+<input id="search" placeholder="搜索 search"><div id="legend"></div></div></div>
+<div id="status" data-nodes="0" data-edges="0" data-drawn="false" data-errors="" hidden></div>
+<script type="application/json" id="data">{data}</script>
+<script>
+(function(){{
+  var status=document.getElementById("status"), errors=[];
+  function fail(msg){{errors.push(String(msg));status.setAttribute("data-errors",errors.join(" | "));}}
+  window.addEventListener("error",function(e){{fail(e.message);}});
+  var origError=console.error; console.error=function(){{fail(Array.prototype.join.call(arguments," "));origError.apply(console,arguments);}};
+  window.__policykgFail=fail;
+}})();
+</script>
+<script>{vis_js}</script>
+<script>
+(function(){{
+  var data=JSON.parse(document.getElementById("data").textContent);
+  document.title=data.title; document.getElementById("title").textContent=data.title;
+  function tip(rows){{var d=document.createElement("div");d.className="tip";
+    rows.forEach(function(r){{var b=document.createElement("b");b.textContent=r[0];var s=document.createElement("span");s.textContent=r[1];d.appendChild(b);d.appendChild(s);}});return d;}}
+  data.nodes.forEach(function(n){{if(n.info)n.title=tip(n.info);}});
+  data.edges.forEach(function(e){{if(e.info)e.title=tip(e.info);}});
+  var nodes=new vis.DataSet(data.nodes), edges=new vis.DataSet(data.edges);
+  var net=new vis.Network(document.getElementById("net"),{{nodes:nodes,edges:edges}},data.options);
+  var status=document.getElementById("status");
+  status.setAttribute("data-nodes",String(nodes.length)); status.setAttribute("data-edges",String(edges.length));
+  net.once("afterDrawing",function(){{status.setAttribute("data-drawn","true");}});
+  net.on("stabilizationIterationsDone",function(){{net.setOptions({{physics:false}});}});
+  // legend with filters: unit types and roles
+  var hiddenTypes={{}}, hiddenRoles={{}}, legend=document.getElementById("legend");
+  function refresh(){{
+    nodes.update(data.nodes.map(function(n){{return {{id:n.id,hidden:!!(n.unit_type&&hiddenTypes[n.unit_type])}};}}));
+    edges.update(data.edges.map(function(e){{return {{id:e.id,hidden:!!(e.role&&hiddenRoles[e.role])}};}}));
+  }}
+  function box(label,color,dashed,onchange){{var l=document.createElement("label");l.style.display="block";
+    var c=document.createElement("input");c.type="checkbox";c.checked=true;c.onchange=function(){{onchange(!c.checked);refresh();}};
+    var s=document.createElement("span");s.className="sw";s.style.background=color;if(dashed)s.style.border="1px dashed #333";
+    var t=document.createElement("span");t.textContent=label;l.appendChild(c);l.appendChild(s);l.appendChild(t);legend.appendChild(l);}}
+  var h=document.createElement("h1");h.textContent="角色 roles";legend.appendChild(h);
+  Object.keys(data.legend.roles).forEach(function(r){{var st=data.legend.roles[r];box(r,st.color,st.dashes,function(off){{hiddenRoles[r]=off;}});}});
+  if(data.legend.types.length){{h=document.createElement("h1");h.textContent="单位类型 unit types";legend.appendChild(h);}}
+  data.legend.types.forEach(function(t){{box(t,data.legend.colors[t],false,function(off){{hiddenTypes[t]=off;}});}});
+  h=document.createElement("h1");h.textContent="■ 任务 task  ● 单位 unit";legend.appendChild(h);
+  document.getElementById("search").addEventListener("input",function(ev){{var q=ev.target.value.trim();if(!q)return;
+    var hit=data.nodes.filter(function(n){{return String(n.label).indexOf(q)>=0;}});
+    if(hit.length){{net.selectNodes(hit.map(function(n){{return n.id;}}));net.focus(hit[0].id,{{scale:1.2}});}}}});
+  window.policykgNetwork=net;
+}})();
+</script></body></html>"""
+
+
+def render_html(G: nx.Graph, *, title: str) -> str:
+    """A self-contained HTML page showing ``G`` (no external requests)."""
+    data = json.dumps(to_vis(G, title=title), ensure_ascii=False)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe inside <script>
+    return PAGE.format(title=html.escape(title), vis_css=_asset("vis-network.css"), vis_js=_asset("vis-network.min.js"),
+                       data=data)
+
+
+def save_html(page: str, path: str | Path) -> Path:
+    """Write a page atomically."""
+    from .build import _atomic_write
+
+    path = Path(path)
+    _atomic_write(path, page)
+    return path
+
+
+def show(G: nx.Graph, *, title: str = "policykg", height: int = 600):
+    """Display a view inline in Jupyter (an iframe holding the self-contained page)."""
+    from IPython.display import HTML
+
+    page = html.escape(render_html(G, title=title), quote=True)
+    return HTML(f'<iframe srcdoc="{page}" style="width:100%;height:{height}px;border:0"></iframe>')
+
+
+# --- building the graph for each kind of view ---------------------------------
+
+def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit: str | None = None,
+               place: str | None = None) -> tuple[nx.Graph, str]:
+    """The graph and title of a view: ``network`` (units–tasks), ``units``
+    (co-responsibility), ``unit`` (one unit's tasks and partners), ``place``
+    (tasks reaching a place and its sub-places)."""
+    from .network import co_responsibility_graph, responsibility_graph
+    from .resolve import canonical_name
+
+    G = responsibility_graph(source, jurisdiction=jurisdiction)
+    where = jurisdiction or "全部 all"
+    if view == "network":
+        return G, f"单位–任务网络 · {where}"
+    if view == "units":
+        return co_responsibility_graph(G), f"单位协作网络 · {where}"
+    if view == "unit":
+        if not unit:
+            raise ValueError("the unit view needs --unit")
+        label = canonical_name(unit, jurisdiction)[0]
+        ids = [n for n, d in G.nodes(data=True) if d.get("kind") == "unit" and d["label"] in (label, unit)]
+        if not ids:
+            raise ValueError(f"no unit {unit!r} in {where}")
+        tasks = {t for u in ids for t in G.successors(u)}
+        keep = set(ids) | tasks | {u for t in tasks for u in G.predecessors(t)}
+        return G.subgraph(keep).copy(), f"{label} · {where}"
+    if view == "place":
+        if not place:
+            raise ValueError("the place view needs --place")
+        from .query import run_store
+        from .store import open_store
+
+        store = open_store(source, read_only=True) if isinstance(source, (str, Path)) else source
+        from .network import bind_params_free
+        from .query import with_values
+
+        rows = run_store(store, with_values(
+            "SELECT DISTINCT ?name WHERE { ?top schema:name ?place . ?p schema:containedInPlace* ?top ; schema:name ?name }",
+            bind_params_free({"place": place}))).rows
+        names = {r["name"] for r in rows} | {place}
+        tasks = {n for n, d in G.nodes(data=True) if d.get("kind") == "task" and names & set(d.get("places", []))}
+        keep = tasks | {u for t in tasks for u in G.predecessors(t)}
+        H = G.subgraph(keep).copy()
+        for name in sorted(names):
+            pid = f"place:{name}"
+            if any(name in G.nodes[t].get("places", []) for t in tasks):
+                H.add_node(pid, kind="place", label=name)
+                for t in tasks:
+                    if name in G.nodes[t].get("places", []):
+                        H.add_edge(t, pid)
+        return H, f"地点 {place} 的任务"
+    raise ValueError(f"unknown view {view!r}: use network, units, unit or place")
+
+
+# --- static figures -------------------------------------------------------------
+
+def _cjk_font() -> None:
+    import matplotlib
+    from matplotlib import font_manager
+
+    wanted = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Source Han Sans SC", "SimHei"]
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    fonts = [f for f in wanted if f in have]
+    matplotlib.rcParams["font.sans-serif"] = fonts + list(matplotlib.rcParams["font.sans-serif"])
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+def workload_figure(df, path: str | Path, *, top: int = 15, title: str = "") -> Path:
+    """Stacked bar chart of the busiest units' tasks by role (a ``workload`` DataFrame)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    _cjk_font()
+    d = df.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(d) + 1.5))
+    left = [0] * len(d)
+    for role in ("lead", "support", "responsible"):
+        vals = list(d[role])
+        ax.barh(list(d["unit"]), vals, left=left, color=ROLE_STYLE[role]["color"], label=role)
+        left = [a + b for a, b in zip(left, vals)]
+    ax.set_xlabel("tasks")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path
+
+
+def heatmap_figure(G: nx.MultiDiGraph, path: str | Path, *, title: str = "") -> Path:
+    """Heat-map of unit types × task sections (assignment counts)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    _cjk_font()
+    rows = [(G.nodes[u].get("unit_type") or "other", G.nodes[t].get("section") or "-") for u, t in G.edges()]
+    table = pd.crosstab(pd.Series([r[0] for r in rows], name="unit type"), pd.Series([r[1] for r in rows], name="section"))
+    fig, ax = plt.subplots(figsize=(max(6, 0.5 * table.shape[1] + 3), max(4, 0.35 * table.shape[0] + 2)))
+    im = ax.imshow(table.values, cmap="Reds", aspect="auto")
+    ax.set_xticks(range(table.shape[1]), [str(c)[:14] for c in table.columns], rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(table.shape[0]), list(table.index), fontsize=8)
+    fig.colorbar(im, ax=ax, label="assignments")
+    ax.set_title(title)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path
