@@ -432,6 +432,64 @@ def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | Non
         click.echo(data.decode("utf-8"), nl=False)
 
 
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.argument("jurisdictions", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Compare every jurisdiction in the graph.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write an HTML report (and CSV tables next to it).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--threshold", default=0.4, show_default=True, type=float, help="Lowest score of a counterpart pair.")
+@_errors
+def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output: Path | None, fmt: str, threshold: float) -> None:
+    """Compare how jurisdictions divide the same work: themes, counterpart tasks, who leads.
+
+    Examples: policykg compare graph/ 遂溪县 陆河县 ;
+    policykg compare graph/ 遂溪县 陆河县 -o compare.html ; policykg compare graph/ --all --format csv
+    """
+    from . import compare as cmp
+
+    tasks = cmp.task_table(graph_dir)
+    if all_:
+        tables = {"theme coverage": cmp.theme_coverage(tasks), "unit-type shares": cmp.unit_type_shares(tasks),
+                  "division-of-labour similarity": cmp.division_of_labour(tasks)}
+        for name, df in tables.items():
+            click.echo(f"# {name}" if fmt == "csv" else f"\n== {name}")
+            click.echo(df.to_csv() if fmt == "csv" else df.to_string(), nl=fmt != "csv")
+        return
+    if len(jurisdictions) != 2:
+        raise click.UsageError("name two jurisdictions (e.g. 遂溪县 陆河县) or use --all")
+    a, b = jurisdictions
+    known = set(tasks.jurisdiction)
+    for j in (a, b):
+        if j not in known:
+            raise click.UsageError(f"no jurisdiction {j!r} in {graph_dir}; known: {', '.join(sorted(known))}")
+    pairs = cmp.counterparts(tasks, a, b, threshold=threshold)
+    uniq = cmp.unique_tasks(tasks, pairs, a, b)
+    shown = pairs.assign(a_lead=pairs.a_lead_units.map("、".join), b_lead=pairs.b_lead_units.map("、".join),
+                         a_text=pairs.a_text.str.slice(0, 24), b_text=pairs.b_text.str.slice(0, 24))
+    cols = ["score", "a_key", "a_text", "a_lead", "b_key", "b_text", "b_lead", "differ"]
+    if fmt == "csv":
+        click.echo(pairs.drop(columns=["a_task", "b_task"]).to_csv(index=False), nl=False)
+    else:
+        for line in cmp.summary(tasks, pairs, a, b):
+            click.echo(line)
+        click.echo(f"\n== counterpart tasks ({a} → {b})")
+        click.echo(shown[cols].to_string(index=False) if len(shown) else "(none)")
+        click.echo(f"\n== tasks unique to one plan: {int((uniq.jurisdiction == a).sum())} in {a}, "
+                   f"{int((uniq.jurisdiction == b).sum())} in {b}")
+        click.echo(uniq.assign(text=uniq.text.str.slice(0, 30))[["jurisdiction", "key", "text"]].head(20).to_string(index=False))
+    if output:
+        from .build import _atomic_write
+
+        _atomic_write(output, cmp.report_html(graph_dir, a, b, threshold=threshold))
+        stem = output.with_suffix("")
+        for name, df in {"counterparts": pairs, "unique": uniq, "coverage": cmp.theme_coverage(tasks[tasks.jurisdiction.isin([a, b])]),
+                         "shares": cmp.unit_type_shares(tasks[tasks.jurisdiction.isin([a, b])])}.items():
+            _atomic_write(Path(f"{stem}-{name}.csv"), df.to_csv(index=name in ("coverage", "shares")))
+        click.echo(f"wrote {output} and {stem}-*.csv", err=True)
+
+
 def _f(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 

@@ -10,6 +10,7 @@ BASE = "https://w3id.org/policykg/"
 ONTOLOGY_IRI = BASE + "ontology"
 ID = Namespace(BASE + "id/")
 UT = Namespace(BASE + "unit-type/")
+TH = Namespace(BASE + "theme/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
@@ -58,6 +59,7 @@ class PKG(DefinedNamespace):
     section: URIRef
     kind: URIRef
     mentionsPlace: URIRef
+    theme: URIRef
     milestone: URIRef
     jurisdiction: URIRef
     implementsTitle: URIRef
@@ -77,6 +79,7 @@ PREFIXES = {
     "pkg": str(PKG._NS),
     "id": str(ID),
     "ut": str(UT),
+    "th": str(TH),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),

@@ -21,7 +21,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 from .gazetteer import lookup
 from .namespace import DCTERMS, ELI, ID, NIF, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from .records import Extraction
-from .resolve import canonical_name, unit_jurisdiction, unit_kind, unit_type
+from .resolve import canonical_name, task_themes, unit_jurisdiction, unit_kind, unit_type
 
 _UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/#?\[\]]")
 GRAPH_PREFIX = str(ID) + "graph/"
@@ -204,6 +204,8 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
         yield q(task, _P["begin"], _int(t.start))
         yield q(task, _P["end"], _int(t.end))
         yield q(task, _P["context"], doc)
+        for theme in task_themes((t.title or "") + t.text):
+            yield q(task, _T["theme"], NamedNode(theme))
         for name in t.places:
             if name in places:
                 yield q(task, _T["mentionsPlace"], places[name])

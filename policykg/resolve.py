@@ -265,3 +265,35 @@ def unit_kind(canonical: str) -> str:
         if rx.search(canonical):
             return kind
     return "GovernmentDepartment"
+
+
+@lru_cache(maxsize=1)
+def theme_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(theme IRI, pattern) from ontology/themes.ttl, in notation order."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from .namespace import PKG
+    from .paths import ONTOLOGY_DIR, resource
+
+    g = Graph().parse(resource(ONTOLOGY_DIR, "themes.ttl"))
+    rules = []
+    for concept, notation in g.subject_objects(SKOS.notation):
+        pattern = g.value(concept, PKG.namePattern)
+        if pattern is not None:
+            rules.append((str(notation), str(concept), re.compile(str(pattern))))
+    rules.sort()
+    return tuple((c, p) for _, c, p in rules)
+
+
+GENERAL_THEME = "https://w3id.org/policykg/theme/General"
+
+
+def task_themes(text: str) -> list[str]:
+    """Every theme whose keywords occur in a task's title and text (General when none does).
+
+    >>> [t.rsplit("/", 1)[1] for t in task_themes("加大对革命遗址的宣传力度，打造红色旅游精品线路")]
+    ['RedHeritage', 'Tourism']
+    """
+    found = [c for c, rx in theme_rules() if rx.search(text)]
+    return found or [GENERAL_THEME]

@@ -25,7 +25,7 @@ from .records import Extraction
 STORE = "store"
 NQUADS = "dataset.nq"
 TRIG = "dataset.trig"
-ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl")
+ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl", "themes.ttl")
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 _UMASK = os.umask(0)
 os.umask(_UMASK)

@@ -283,9 +283,12 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
 # --- static figures -------------------------------------------------------------
 
 def _cjk_font() -> None:
+    import logging
+
     import matplotlib
     from matplotlib import font_manager
 
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     wanted = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Source Han Sans SC", "SimHei"]
     have = {f.name for f in font_manager.fontManager.ttflist}
     fonts = [f for f in wanted if f in have]

@@ -1,0 +1,114 @@
+"""Comparing counties: themes, counterpart tasks, who leads, unique tasks, the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policykg import compare as cmp
+from policykg.cli import main
+from policykg.resolve import task_themes
+
+
+@pytest.fixture(scope="module")
+def tasks(built_graph: Path):  # type: ignore[no-untyped-def]
+    return cmp.task_table(built_graph)
+
+
+@pytest.fixture(scope="module")
+def pairs(tasks):  # type: ignore[no-untyped-def]
+    return cmp.counterparts(tasks, "遂溪县", "陆河县")
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("开展革命遗址普查工作，建立革命遗址名录", "RedHeritage"),
+        ("积极支持老区申报全国红色旅游精品线路", "Tourism"),
+        ("推进农村公路提档升级、窄基路面拓宽和危桥改造", "Transport"),
+        ("加快实施农村饮水安全巩固提升工程", "Water"),
+        ("完善第五代移动通信（5G)网络", "PowerTelecom"),
+        ("支持老区新建和改扩建一批县城小学", "Education"),
+        ("积极开展职业指导，引导贫困劳动力与用人单位精准对接", "Employment"),
+        ("完善农村最低生活保障制度", "SocialSecurity"),
+        ("强化老区基层党组织建设", "PartyGovernance"),
+        ("抓好垃圾处理、污水治理", "Ecology"),
+    ],
+)
+def test_theme_rules(text: str, theme: str) -> None:
+    assert theme in [t.rsplit("/", 1)[1] for t in task_themes(text)]
+
+
+def test_every_task_has_a_theme(tasks) -> None:  # type: ignore[no-untyped-def]
+    assert len(tasks) == 357
+    assert all(len(t) >= 1 for t in tasks.themes)
+
+
+@pytest.mark.parametrize(
+    "a_fragment, b_fragments",
+    [
+        # red heritage: 革命遗址 protection and red tourism
+        ("开展革命遗址普查工作", ["将革命遗址保护纳入国土空间规划体系"]),
+        ("将革命遗址保护纳入城乡建设规划体系", ["将革命遗址保护纳入国土空间规划体系"]),
+        ("积极支持老区申报全国红色旅游精品线路", ["利用革命遗址和英雄人物事迹创作更多红色文艺精品", "支持媒体宣传推广红色文化和旅游", "建设全域旅游示范区"]),
+        # infrastructure: roads, telecom, water
+        ("实施老区农村公路畅通工程", ["“四好农村路”"]),
+        ("深入实施信息基础设施建设三年行动计划", ["完善第五代移动通信"]),
+        # public services
+        ("支持老区新建和改扩建一批县城小学", ["幼儿园或中小学", "公办学前教育"]),
+        ("大力推行健康扶贫项目", ["高水平医院对我县医院"]),
+    ],
+)
+def test_counterpart_pairs_chosen_by_hand(pairs, a_fragment: str, b_fragments: list[str]) -> None:  # type: ignore[no-untyped-def]
+    rows = pairs[pairs.a_text.str.contains(a_fragment, regex=False)]
+    assert len(rows), f"no counterpart for {a_fragment}"
+    assert any(f in b for b in rows.b_text for f in b_fragments), list(rows.b_text)
+
+
+def test_propaganda_department_leads_red_heritage_in_suixi(tasks) -> None:  # type: ignore[no-untyped-def]
+    red = tasks[(tasks.jurisdiction == "遂溪县") & tasks.themes.map(lambda t: "red and revolutionary heritage" in t)]
+    leads = [u for units in red.lead_units for u in units]
+    assert leads.count("县委宣传部") >= 5 and max(set(leads), key=leads.count) == "县委宣传部"
+
+
+def test_unique_tasks_and_tables(tasks, pairs) -> None:  # type: ignore[no-untyped-def]
+    uniq = cmp.unique_tasks(tasks, pairs, "遂溪县", "陆河县")
+    assert set(uniq.jurisdiction) == {"遂溪县", "陆河县"}
+    assert not set(uniq.task) & (set(pairs.a_task) | set(pairs.b_task))
+    cov = cmp.theme_coverage(tasks)
+    assert cov.at["red and revolutionary heritage", "遂溪县"] > cov.at["red and revolutionary heritage", "麻章区"]
+    sim = cmp.division_of_labour(tasks)
+    assert sim.shape == (5, 5) and all(abs(sim.at[j, j] - 1) < 1e-6 for j in sim.index)
+    shares = cmp.unit_type_shares(tasks)
+    assert all(abs(shares[j].sum() - 1) < 0.01 for j in shares.columns)
+    assert any("counterpart" in s for s in cmp.summary(tasks, pairs, "遂溪县", "陆河县"))
+
+
+def test_compare_commands_and_report(built_graph: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["compare", str(built_graph), "遂溪县", "陆河县"])
+    assert out.exit_code == 0 and "counterpart tasks" in out.output and "unique to one plan" in out.output
+    report = tmp_path / "compare.html"
+    out = runner.invoke(main, ["compare", str(built_graph), "遂溪县", "陆河县", "-o", str(report)])
+    assert out.exit_code == 0
+    page = report.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page and "县委宣传部" in page and "https://w3id.org/policykg/id/task/" in page
+    assert (tmp_path / "compare-counterparts.csv").exists() and (tmp_path / "compare-unique.csv").exists()
+    out = runner.invoke(main, ["compare", str(built_graph), "--all", "--format", "csv"])
+    assert out.exit_code == 0 and "# division-of-labour similarity" in out.output
+    assert runner.invoke(main, ["compare", str(built_graph), "遂溪县", "某县"]).exit_code != 0
+
+
+def test_report_escapes_document_text(tmp_path: Path) -> None:
+    from policykg.build import build_corpus
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("甲县乡村振兴实施方案\n一、任务\n1.修路<script>alert(1)</script>。（责任单位：县交通局）\n", encoding="utf-8")
+    (docs / "b.txt").write_text("乙县乡村振兴实施方案\n一、任务\n1.修建公路。（责任单位：县交通局）\n", encoding="utf-8")
+    out = tmp_path / "graph"
+    build_corpus([docs], out)
+    page = cmp.report_html(out, "甲县", "乙县")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
