@@ -101,7 +101,7 @@ def make_document(rng: random.Random, pool: list[str], county: str, city: str, l
     if layout in ("items", "labels"):
         lines = [head, f"为推进{county}{title[len(county):-4]}，结合实际，制定本方案。", ""]
         last = None
-        for section, s, i, text, lead, support, responsible, _ in rows:
+        for section, _s, i, text, lead, support, responsible, _ in rows:
             if section != last:
                 lines.append(section)
                 last = section
@@ -114,7 +114,7 @@ def make_document(rng: random.Random, pool: list[str], county: str, city: str, l
     header = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]
     cells = []
     n = 0
-    for section, s, i, text, lead, support, responsible, deadline in rows:
+    for section, _s, _i, text, lead, support, responsible, deadline in rows:
         n += 1
         cells.append((section, [str(n), text, "、".join(lead or responsible), "、".join(support), deadline]))
     if layout == "tsv":
