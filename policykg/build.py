@@ -309,7 +309,7 @@ def _build(
             progress(name)
     _write_extractions(out, extractions)
     current = {ex.doc_id for ex in extractions}
-    report.quads = update_store(out, changed, remove=in_store - current)
+    report.quads = update_store(out, changed, remove=in_store - current, everything=extractions)
     report.seconds = time.perf_counter() - t0
     _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return report

@@ -25,6 +25,8 @@ from .resolve import canonical_name, task_themes, unit_jurisdiction, unit_kind, 
 
 _UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/#?\[\]]")
 GRAPH_PREFIX = str(ID) + "graph/"
+#: statements about units and places, shared by all documents (each stated once)
+SHARED_GRAPH = NamedNode(str(ID) + "shared")
 
 
 def _seg(s: str) -> str:
@@ -90,6 +92,11 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
     def q(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
         return Quad(s, p, o, g)
 
+    def sh(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
+        """A statement about a unit or place: it goes to the shared graph, stated once
+        however many documents name the unit or place."""
+        return Quad(s, p, o, SHARED_GRAPH)
+
     doc = iri("doc", ex.doc_id)
     yield q(doc, A, _T["SourceDocument"])
     yield q(doc, _P["source"], Literal(ex.doc))
@@ -117,11 +124,11 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
     for p in ex.places:
         node = place_iri(p.name, p.parent, p.type)
         places[p.name] = node
-        yield q(node, A, _T["Place"])
-        yield q(node, _P["name"], Literal(p.name))
-        yield q(node, _T["placeType"], Literal(p.type))
+        yield sh(node, A, _T["Place"])
+        yield sh(node, _P["name"], Literal(p.name))
+        yield sh(node, _T["placeType"], Literal(p.type))
         if p.parent:
-            yield q(node, _P["containedIn"], place_iri(p.parent, parents.get(p.parent), types.get(p.parent, "")))
+            yield sh(node, _P["containedIn"], place_iri(p.parent, parents.get(p.parent), types.get(p.parent, "")))
     jurisdiction = pol.jurisdiction
 
     def division(name: str) -> Iterator[Quad]:
@@ -129,19 +136,19 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
         node = places.get(name) or iri("place", name)
         if name not in places:
             places[name] = node
-            yield q(node, A, _T["Place"])
-            yield q(node, _P["name"], Literal(name))
+            yield sh(node, A, _T["Place"])
+            yield sh(node, _P["name"], Literal(name))
         div = lookup(name, near=parents.get(name) or jurisdiction)
         if div is not None:
             chain = div.chain()
             for d, parent in zip(chain, chain[1:] + [None]):
                 dn = iri("place", d.name)
-                yield q(dn, A, _T["Place"])
-                yield q(dn, _P["name"], Literal(d.name))
-                yield q(dn, _T["placeType"], Literal(d.level))
-                yield q(dn, _T["divisionCode"], Literal(d.code))
+                yield sh(dn, A, _T["Place"])
+                yield sh(dn, _P["name"], Literal(d.name))
+                yield sh(dn, _T["placeType"], Literal(d.level))
+                yield sh(dn, _T["divisionCode"], Literal(d.code))
                 if parent is not None:
-                    yield q(dn, _P["containedIn"], iri("place", parent.name))
+                    yield sh(dn, _P["containedIn"], iri("place", parent.name))
 
     if jurisdiction:
         yield from division(jurisdiction)
@@ -154,14 +161,14 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
 
     def unit_node(canonical: str, uj: str | None) -> Iterator[Quad]:
         node = unit_iri(uj, canonical)
-        yield q(node, A, _T["Unit"])
-        yield q(node, A, _T[unit_kind(canonical)])
-        yield q(node, _P["prefLabel"], Literal(canonical))
-        yield q(node, _P["classification"], NamedNode(unit_type(canonical)))
+        yield sh(node, A, _T["Unit"])
+        yield sh(node, A, _T[unit_kind(canonical)])
+        yield sh(node, _P["prefLabel"], Literal(canonical))
+        yield sh(node, _P["classification"], NamedNode(unit_type(canonical)))
         if uj:
             if uj not in places:
                 yield from division(uj)
-            yield q(node, _T["jurisdiction"], places[uj])
+            yield sh(node, _T["jurisdiction"], places[uj])
 
     def unit(name: str) -> Iterator[Quad]:
         canonical, rule = canonical_name(name, jurisdiction, ex.aliases)
@@ -170,12 +177,12 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
         units[name] = node
         yield from unit_node(canonical, uj)
         if name != canonical:
-            yield q(node, _P["altLabel"], Literal(name))
+            yield sh(node, _P["altLabel"], Literal(name))
             if rule:
-                yield q(node, _T["aliasRule"], Literal(rule))
+                yield sh(node, _T["aliasRule"], Literal(rule))
         if unit_kind(canonical) == "CollectiveUnit" and re.search(r"镇|乡|街道", canonical):
             for town in towns:
-                yield q(node, _T["memberPlace"], places[town])
+                yield sh(node, _T["memberPlace"], places[town])
         # a city bureau's branch in the county (市生态环境局遂溪分局): part of the city bureau
         branch = re.fullmatch(r"市(.+?局)(.+?)分局", canonical)
         div = lookup(jurisdiction) if jurisdiction and branch else None
@@ -183,7 +190,7 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
             city = div.parent.name
             parent_label = "市" + branch.group(1)
             yield from unit_node(parent_label, city)
-            yield q(node, _P["subOrgOf"], unit_iri(city, parent_label))
+            yield sh(node, _P["subOrgOf"], unit_iri(city, parent_label))
 
     for issuer in pol.issuers:
         if issuer not in units:
@@ -244,8 +251,8 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
         yield q(node, _T["helper"], units[pair.helper])
         helped = places.get(pair.helped) or iri("place", pair.helped)
         if pair.helped not in places:
-            yield q(helped, A, _T["Place"])
-            yield q(helped, _P["name"], Literal(pair.helped))
+            yield sh(helped, A, _T["Place"])
+            yield sh(helped, _P["name"], Literal(pair.helped))
         yield q(node, _T["helped"], helped)
         yield q(node, _P["begin"], _int(pair.start))
         yield q(node, _P["end"], _int(pair.end))

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from .errors import GraphNotBuiltError
 from .namespace import ONTOLOGY_IRI, PREFIXES
 from .paths import ONTOLOGY_DIR, resource
-from .rdf import GRAPH_PREFIX, extraction_quads, graph_iri
+from .rdf import GRAPH_PREFIX, SHARED_GRAPH, extraction_quads, graph_iri
 from .records import Extraction
 
 STORE = "store"
@@ -56,7 +56,9 @@ def stored_documents(graph_dir: str | Path) -> set[str]:
     return document_graphs(store)
 
 
-def update_store(graph_dir: str | Path, extractions: Iterable[Extraction], remove: Iterable[str]) -> int:
+def update_store(
+    graph_dir: str | Path, extractions: Iterable[Extraction], remove: Iterable[str], everything: Iterable[Extraction] = ()
+) -> int:
     """Apply a build to a copy of the store, then swap the copy in whole.
 
     The copy is a pyoxigraph backup (hard links, cheap); the previous store is
@@ -75,7 +77,7 @@ def update_store(graph_dir: str | Path, extractions: Iterable[Extraction], remov
         except OSError:
             shutil.rmtree(work, ignore_errors=True)  # damaged: start afresh (all documents were re-extracted)
     store = ox.Store(str(work))
-    added = replace_documents(store, extractions, remove)
+    added = replace_documents(store, extractions, remove, everything=everything)
     load_ontology(store)
     store.flush()
     write_dataset_files(store, out)
@@ -92,8 +94,12 @@ def document_graphs(store: ox.Store) -> set[str]:
     return {g.value[len(GRAPH_PREFIX) :] for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(GRAPH_PREFIX)}
 
 
-def replace_documents(store: ox.Store, extractions: Iterable[Extraction], remove: Iterable[str] = ()) -> int:
-    """Replace the named graphs of these documents (and drop those of ``remove``); returns quads added."""
+def replace_documents(
+    store: ox.Store, extractions: Iterable[Extraction], remove: Iterable[str] = (), *, everything: Iterable[Extraction] = ()
+) -> int:
+    """Replace the named graphs of these documents (and drop those of ``remove``), then
+    rebuild the shared graph of units and places from ``everything`` (all documents of the
+    build); returns quads added."""
     added = 0
     for doc_id in remove:
         store.remove_graph(graph_iri(doc_id))
@@ -101,10 +107,16 @@ def replace_documents(store: ox.Store, extractions: Iterable[Extraction], remove
         g = graph_iri(ex.doc_id)
         if store.contains_named_graph(g):
             store.remove_graph(g)
-        quads = list(extraction_quads(ex))
+        quads = [q for q in extraction_quads(ex) if q.graph_name == g]
         store.extend(quads)
         added += len(quads)
-    return added
+    shared: set[ox.Quad] = set()
+    for ex in everything:
+        shared.update(q for q in extraction_quads(ex) if q.graph_name == SHARED_GRAPH)
+    if store.contains_named_graph(SHARED_GRAPH):
+        store.remove_graph(SHARED_GRAPH)
+    store.extend(sorted(shared, key=str))
+    return added + len(shared)
 
 
 def load_ontology(store: ox.Store) -> None:
