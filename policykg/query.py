@@ -113,8 +113,8 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, ox.Li
         if value is None or value == "":
             continue
         p = known[name]
-        if p.kind == "unit":
-            out[name] = ox.Literal(canonical_name(value.strip())[0])
+        if p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
+            out[name] = ox.Literal(canonical_name(value.strip(), values.get("jurisdiction") or None)[0])
         elif p.kind == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 raise QueryError(f"parameter {name}={value!r}: give a date as YYYY-MM-DD")

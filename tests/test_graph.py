@@ -297,3 +297,24 @@ def test_optional_parameters_filter(fixture_graph: Path) -> None:
         params = {"jurisdiction": "乙区"} | ({"year": "2022"} if name == "milestones" else {})
         rows = run_store(store, q.text, bind_params(q, params)).rows
         assert all(r.get("jurisdiction") == "乙区" for r in rows), name
+
+
+def test_unit_parameter_is_resolved_within_the_jurisdiction(built_graph: Path) -> None:
+    q = get_query("tasks-by-unit")
+    store = open_store(built_graph, read_only=True)
+    rows = run_store(store, q.text, bind_params(q, {"unit": "县税务局", "jurisdiction": "遂溪县"})).rows
+    assert rows and {r["mention"] for r in rows} == {"县税务局"}
+    full = run_store(store, q.text, bind_params(q, {"unit": "国家税务总局遂溪县税务局", "jurisdiction": "遂溪县"})).rows
+    assert len(full) == len(rows)
+
+
+def test_policy_and_place_projections(built_graph: Path) -> None:
+    from policykg import network as nw
+
+    P = nw.policy_unit_graph(built_graph)
+    assert sum(1 for _, d in P.nodes(data=True) if d["kind"] == "policy") == 5
+    H = nw.place_graph(built_graph)
+    names = {d["label"] for _, d in H.nodes(data=True) if d["kind"] == "place"}
+    assert {"湖光镇", "赤杆村", "麻章区", "湛江市"} <= names
+    town = next(n for n, d in H.nodes(data=True) if d.get("label") == "赤杆村")
+    assert any(H.nodes[p]["label"] == "湖光镇" for p in H.successors(town))
