@@ -124,6 +124,49 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def extract_file(path: Path, name: str, encoding: str | None = None) -> tuple[Extraction, str | None] | Problem:
+    """Read, extract and resolve one file; a problem (never an exception) when it cannot be read."""
+    try:
+        doc = read_document(path, encoding=encoding)
+        doc = type(doc)(**{**doc.__dict__, "name": name})
+        ex = extract_document(doc)
+        ex = Extraction(**{**ex.__dict__, "units": {k: v["id"] or "" for k, v in resolve_units(ex).items()}})
+        return ex, doc.encoding
+    except IngestError as exc:
+        return Problem(str(path), f"skipped: {exc.problem}. {exc.advice}", "error")
+    except Exception as exc:  # a bug must not lose the rest of the corpus
+        return Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
+
+
+def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, tuple[Extraction, str | None] | Problem]:
+    path, name, encoding = job
+    return name, extract_file(path, name, encoding)
+
+
+def _extract_all(
+    todo: list[tuple[Path, str]], *, encoding: str | None, workers: int | None, progress: Callable[[str], None] | None
+) -> Iterator[tuple[str, tuple[Extraction, str | None] | Problem]]:
+    """Extract files in this process, or in a pool of worker processes when there are
+    enough of them to pay for starting the workers."""
+    workers = workers or os.cpu_count() or 1
+    jobs = [(path, name, encoding) for path, name in todo]
+    if workers <= 1 or len(jobs) < 4 * workers:
+        for job in jobs:
+            name, result = _extract_one(job)
+            if progress:
+                progress(name)
+            yield name, result
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        for name, result in pool.map(_extract_one, jobs, chunksize=4):
+            if progress:
+                progress(name)
+            yield name, result
+
+
 def _previous_inputs(out: Path) -> dict[str, dict[str, Any]]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -201,6 +244,7 @@ def build_corpus(
     encoding: str | None = None,
     progress: Callable[[str], None] | None = None,
     on_files: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build ``out_dir`` from the documents in ``inputs`` (files or folders).
 
@@ -216,11 +260,13 @@ def build_corpus(
         Called with each document name after it is processed (for a progress bar).
     on_files:
         Called once with the number of files found.
+    workers:
+        Worker processes for extraction (default: all cores; small builds run in this process).
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
     with build_lock(out):
-        return _build(inputs, out, t0, encoding=encoding, progress=progress, on_files=on_files)
+        return _build(inputs, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers)
 
 
 @contextmanager
@@ -259,6 +305,7 @@ def _build(
     encoding: str | None,
     progress: Callable[[str], None] | None,
     on_files: Callable[[int], None] | None,
+    workers: int | None = None,
 ) -> BuildReport:
     files, problems = discover(inputs)
     if on_files:
@@ -269,44 +316,44 @@ def _build(
     names: set[str] = set()
     previous = _previous_inputs(out)
     in_store = stored_documents(out)
+    todo: list[tuple[Path, str]] = []
+    reused_docs: dict[str, tuple[Extraction, str | None]] = {}
     for path, name in files:
-        try:
-            reused = _reuse(out, path, name, previous, in_store)
-            if reused is not None:
-                ex, encoding_used = reused
-                report.unchanged.append(name)
-            else:
-                doc = read_document(path, encoding=encoding)
-                doc = type(doc)(**{**doc.__dict__, "name": name})
-                ex = extract_document(doc)
-                ex = Extraction(**{**ex.__dict__, "units": {k: v["id"] or "" for k, v in resolve_units(ex).items()}})
-                encoding_used = doc.encoding
-                changed.append(ex)
-                report.processed.append(name)
-        except IngestError as exc:
-            report.problems.append(Problem(str(path), f"skipped: {exc.problem}. {exc.advice}", "error"))
-        except Exception as exc:  # a bug must not lose the rest of the corpus
-            report.problems.append(
-                Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
-            )
+        reused = _reuse(out, path, name, previous, in_store)
+        if reused is not None:
+            reused_docs[name] = reused
         else:
-            extractions.append(ex)
-            names.add(name)
-            for w in ex.warnings:
-                report.problems.append(Problem(str(path), w, "warning"))
-            report.documents.append(
-                DocumentSummary(
-                    name=name,
-                    sha256=ex.sha256,
-                    format=ex.format,
-                    encoding=encoding_used,
-                    tasks=len(ex.tasks),
-                    assignments=sum(len(t.mentions) for t in ex.tasks),
-                    warnings=list(ex.warnings),
-                )
+            todo.append((path, name))
+    results = dict(_extract_all(todo, encoding=encoding, workers=workers, progress=progress))
+    for path, name in files:
+        if name in reused_docs:
+            ex, encoding_used = reused_docs[name]
+            report.unchanged.append(name)
+            if progress:
+                progress(name)
+        else:
+            outcome = results[name]
+            if isinstance(outcome, Problem):
+                report.problems.append(outcome)
+                continue
+            ex, encoding_used = outcome
+            changed.append(ex)
+            report.processed.append(name)
+        extractions.append(ex)
+        names.add(name)
+        for w in ex.warnings:
+            report.problems.append(Problem(str(path), w, "warning"))
+        report.documents.append(
+            DocumentSummary(
+                name=name,
+                sha256=ex.sha256,
+                format=ex.format,
+                encoding=encoding_used,
+                tasks=len(ex.tasks),
+                assignments=sum(len(t.mentions) for t in ex.tasks),
+                warnings=list(ex.warnings),
             )
-        if progress:
-            progress(name)
+        )
     _write_extractions(out, extractions)
     current = {ex.doc_id for ex in extractions}
     report.quads = update_store(out, changed, remove=in_store - current, everything=extractions)

@@ -52,8 +52,9 @@ def main() -> None:
 @click.option("--encoding", default=None, help="Text encoding of .txt/.html files (default: detect).")
 @click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("-w", "--workers", type=int, default=None, help="Worker processes for extraction (default: all cores).")
 @_errors
-def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, quiet: bool) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, quiet: bool, workers: int | None) -> None:
     """Build a graph from documents (files or folders of .txt, .html, .docx, .pdf).
 
     Example: policykg build data/samples -o graph/
@@ -72,7 +73,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
         bar.set_postfix_str(name[-30:], refresh=False)
         bar.update(1)
 
-    report = build_corpus(inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files)
+    report = build_corpus(inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files, workers=workers)
     if bar is not None:
         bar.close()
     click.echo(

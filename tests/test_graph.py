@@ -318,3 +318,16 @@ def test_policy_and_place_projections(built_graph: Path) -> None:
     assert {"湖光镇", "赤杆村", "麻章区", "湛江市"} <= names
     town = next(n for n, d in H.nodes(data=True) if d.get("label") == "赤杆村")
     assert any(H.nodes[p]["label"] == "湖光镇" for p in H.successors(town))
+
+
+def test_parallel_build_gives_the_same_dataset(tmp_path: Path, samples_dir: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(2):
+        for p in samples_dir.glob("*.txt"):
+            (docs / f"{i}-{p.name}").write_text(p.read_text(encoding="utf-8") + f"\n{i}\n", encoding="utf-8")
+    one, two = tmp_path / "one", tmp_path / "two"
+    build_corpus([docs], one, workers=1)
+    report = build_corpus([docs], two, workers=2)  # 10 files: a pool of two processes
+    assert len(report.processed) == 10
+    assert (one / NQUADS).read_bytes() == (two / NQUADS).read_bytes()
