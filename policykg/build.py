@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomic import make_dir, write_text
 from .errors import BuildLockedError, GraphNotBuiltError, IngestError
 from .extract import extract_document
 from .extract.pipeline import PIPELINE_VERSION
@@ -30,8 +31,7 @@ from .resolve import resolve_units
 from .store import STORE, stored_documents, update_store
 
 EXTRACTIONS = "extractions"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+
 MANIFEST = "manifest.json"
 
 
@@ -112,16 +112,7 @@ def discover(inputs: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
 
 
 def extract_file(path: Path, name: str, encoding: str | None = None) -> tuple[Extraction, str | None] | Problem:
@@ -216,7 +207,7 @@ def _write_extractions(out: Path, extractions: list[Extraction]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     final = out / EXTRACTIONS
     staging = Path(tempfile.mkdtemp(prefix=".extractions-", dir=out))
-    os.chmod(staging, 0o777 & ~_UMASK)
+    make_dir(staging)
     old = out / ".extractions-old"
     try:
         for ex in extractions:

@@ -29,11 +29,13 @@ def _errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(content: str | bytes, output: str | Path | None) -> None:
+    """Write a result to a file (atomically) or to standard output."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
     if output:
-        from .build import _atomic_write
+        from .atomic import write_text
 
-        _atomic_write(Path(output), text)
+        write_text(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
@@ -137,15 +139,9 @@ def export_dataset(graph_dir: Path, fmt: str, output: str | None) -> None:
 
     Example: policykg export dataset graph/ --format turtle -o policykg.ttl
     """
-    from .build import _atomic_write
     from .store import dataset_bytes
 
-    data = dataset_bytes(graph_dir, fmt)
-    if output:
-        _atomic_write(Path(output), data.decode("utf-8"))
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(data.decode("utf-8"), nl=False)
+    _emit(dataset_bytes(graph_dir, fmt), output)
 
 
 @main.command()
@@ -423,14 +419,7 @@ def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | Non
     G = responsibility_graph(graph_dir, jurisdiction=jurisdiction)
     if view == "units":
         G = co_responsibility_graph(G)
-    data = network_bytes(G, fmt)
-    if output:
-        from .build import _atomic_write
-
-        _atomic_write(Path(output), data.decode("utf-8"))
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(data.decode("utf-8"), nl=False)
+    _emit(network_bytes(G, fmt), output)
 
 
 @main.command()
@@ -481,13 +470,13 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
                    f"{int((uniq.jurisdiction == b).sum())} in {b}")
         click.echo(uniq.assign(text=uniq.text.str.slice(0, 30))[["jurisdiction", "key", "text"]].head(20).to_string(index=False))
     if output:
-        from .build import _atomic_write
+        from .atomic import write_text
 
-        _atomic_write(output, cmp.report_html(graph_dir, a, b, threshold=threshold))
+        write_text(output, cmp.report_html(graph_dir, a, b, threshold=threshold))
         stem = output.with_suffix("")
         for name, df in {"counterparts": pairs, "unique": uniq, "coverage": cmp.theme_coverage(tasks[tasks.jurisdiction.isin([a, b])]),
                          "shares": cmp.unit_type_shares(tasks[tasks.jurisdiction.isin([a, b])])}.items():
-            _atomic_write(Path(f"{stem}-{name}.csv"), df.to_csv(index=name in ("coverage", "shares")))
+            write_text(f"{stem}-{name}.csv", df.to_csv(index=name in ("coverage", "shares")))
         click.echo(f"wrote {output} and {stem}-*.csv", err=True)
 
 

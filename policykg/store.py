@@ -10,12 +10,12 @@ stores and for rdflib.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .atomic import write_bytes
 from .errors import GraphNotBuiltError
 from .namespace import ONTOLOGY_IRI, PREFIXES
 from .paths import ONTOLOGY_DIR, resource
@@ -27,8 +27,7 @@ NQUADS = "dataset.nq"
 TRIG = "dataset.trig"
 ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl", "themes.ttl")
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+
 
 
 def open_store(graph_dir: str | Path, *, read_only: bool = False) -> ox.Store:
@@ -134,24 +133,12 @@ def sorted_nquads(store: ox.Store) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_dataset_files(store: ox.Store, graph_dir: str | Path) -> None:
     """Dump ``dataset.nq`` (sorted) and ``dataset.trig`` atomically."""
     out = Path(graph_dir)
-    _atomic_bytes(out / NQUADS, sorted_nquads(store))
+    write_bytes(out / NQUADS, sorted_nquads(store))
     trig = ox.serialize(ox.parse(sorted_nquads(store), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    _atomic_bytes(out / TRIG, trig or b"")
+    write_bytes(out / TRIG, trig or b"")
 
 
 def load_dataset(graph_dir: str | Path):

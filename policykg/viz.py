@@ -211,11 +211,9 @@ def render_html(G: nx.Graph, *, title: str) -> str:
 
 def save_html(page: str, path: str | Path) -> Path:
     """Write a page atomically."""
-    from .build import _atomic_write
+    from .atomic import write_text
 
-    path = Path(path)
-    _atomic_write(path, page)
-    return path
+    return write_text(path, page)
 
 
 def show(G: nx.Graph, *, title: str = "policykg", height: int = 600):
@@ -296,6 +294,20 @@ def _cjk_font() -> None:
     matplotlib.rcParams["axes.unicode_minus"] = False
 
 
+def _save(fig, path: str | Path) -> Path:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from .atomic import write_bytes
+
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150)
+    plt.close(fig)
+    return write_bytes(path, buf.getvalue())
+
+
 def workload_figure(df, path: str | Path, *, top: int = 15, title: str = "") -> Path:
     """Stacked bar chart of the busiest units' tasks by role (a ``workload`` DataFrame)."""
     import matplotlib
@@ -314,12 +326,7 @@ def workload_figure(df, path: str | Path, *, top: int = 15, title: str = "") -> 
     ax.set_xlabel("tasks")
     ax.set_title(title)
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def heatmap_figure(G: nx.MultiDiGraph, path: str | Path, *, title: str = "") -> Path:
@@ -339,9 +346,4 @@ def heatmap_figure(G: nx.MultiDiGraph, path: str | Path, *, title: str = "") -> 
     ax.set_yticks(range(table.shape[0]), list(table.index), fontsize=8)
     fig.colorbar(im, ax=ax, label="assignments")
     ax.set_title(title)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
