@@ -120,7 +120,8 @@ def test_bad_input_corpus(bad_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
     _deny_reading(monkeypatch, bad_corpus / "unreadable.txt")
     out = bad_corpus.parent / "graph"
-    res = CliRunner().invoke(main, ["build", str(bad_corpus), "-o", str(out), "-q"])
+    # one process: as root, the unreadable file is simulated in this process
+    res = CliRunner().invoke(main, ["build", str(bad_corpus), "-o", str(out), "-q", "--workers", "1"])
     assert res.exit_code == 0, res.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     problems = {Path(p["path"]).name: p["message"] for p in manifest["problems"] if p["severity"] == "error"}
