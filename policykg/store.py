@@ -99,23 +99,24 @@ def replace_documents(
     """Replace the named graphs of these documents (and drop those of ``remove``), then
     rebuild the shared graph of units and places from ``everything`` (all documents of the
     build); returns quads added."""
-    added = 0
+    added: list[ox.Quad] = []
     for doc_id in remove:
         store.remove_graph(graph_iri(doc_id))
     for ex in extractions:
         g = graph_iri(ex.doc_id)
         if store.contains_named_graph(g):
             store.remove_graph(g)
-        quads = [q for q in extraction_quads(ex) if q.graph_name == g]
-        store.extend(quads)
-        added += len(quads)
+        added.extend(q for q in extraction_quads(ex) if q.graph_name == g)
     shared: set[ox.Quad] = set()
     for ex in everything:
         shared.update(q for q in extraction_quads(ex) if q.graph_name == SHARED_GRAPH)
     if store.contains_named_graph(SHARED_GRAPH):
         store.remove_graph(SHARED_GRAPH)
-    store.extend(sorted(shared, key=str))
-    return added + len(shared)
+    # bulk loading is not transactional, which is safe here: this store is a copy that
+    # replaces the real one only when it is complete (see update_store)
+    store.bulk_extend(added)
+    store.bulk_extend(shared)
+    return len(added) + len(shared)
 
 
 def load_ontology(store: ox.Store) -> None:
@@ -136,8 +137,9 @@ def sorted_nquads(store: ox.Store) -> bytes:
 def write_dataset_files(store: ox.Store, graph_dir: str | Path) -> None:
     """Dump ``dataset.nq`` (sorted) and ``dataset.trig`` atomically."""
     out = Path(graph_dir)
-    write_bytes(out / NQUADS, sorted_nquads(store))
-    trig = ox.serialize(ox.parse(sorted_nquads(store), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    nquads = sorted_nquads(store)
+    write_bytes(out / NQUADS, nquads)
+    trig = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     write_bytes(out / TRIG, trig or b"")
 
 
