@@ -93,6 +93,3 @@ PREFIXES = {
     "schema": str(SCHEMA),
     "time": str(TIME),
 }
-
-ROLE_CONCEPTS = {"lead": PKG.Lead, "support": PKG.Support, "responsible": PKG.Responsible}
-ROLE_PROPERTIES = {"lead": PKG.leadUnit, "support": PKG.supportUnit, "responsible": PKG.responsibleUnit}

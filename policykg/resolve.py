@@ -232,15 +232,6 @@ def unit_type(name: str) -> str:
 _COLLECTIVE = re.compile(r"^(?:各|有关|相关|属地|全[县区市]|其他)|各单位$|成员单位$|牵头单位$|[直属]单位$|驻[\u4e00-\u9fff]{1,4}单位$|有关部门$|双方$|^[县区市]有关")
 
 
-def is_collective(name: str) -> bool:
-    """Does the name stand for several units (各镇人民政府, 有关单位, 各街道（镇）)?
-
-    >>> is_collective("各镇人民政府"), is_collective("县有关单位"), is_collective("县财政局")
-    (True, True, False)
-    """
-    return bool(_COLLECTIVE.search(name)) or name in ("村委会", "自然村", "居委会")
-
-
 #: kinds of body, first match wins (on the canonical name and its unit type)
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("CollectiveUnit", _COLLECTIVE),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -139,7 +139,3 @@ def squash(text: str) -> str:
     '老区所在镇党委政府'
     """
     return re.sub(r"\s+", "", fold(ARTEFACT_RE.sub("", text)))
-
-
-def views_text(views: Sequence[TextView]) -> str:
-    return "".join(v.text for v in views)

@@ -136,10 +136,6 @@ def _split_run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def raw_items(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    return [(a, b) for a, b, _ in raw_items_with_seps(text, start, end)]
-
-
 def raw_items_with_seps(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Spans of list items between separators, never splitting inside brackets.
 
