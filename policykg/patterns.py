@@ -33,14 +33,22 @@ SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
 TERMINAL = "。；;：:！!？?…”’」』）)】"
 
 #: role labels such as 牵头单位：, 配合部门 ：, 责任单位:
+_LABEL_WORDS = (
+    r"(?:牵头|主责|主办)(?:责任)?(?:单位|部门)|(?:责任|负责|配合|协助|协办|协同|协作|参与|实施|承办|合)(?:单位|部门|主体)"
+)
+#: a role label followed by a colon (牵头单位：), or set in 【】 without one (【牵头单位】)
 LABEL_RE = re.compile(
-    r"(?P<label>(?:牵头|主责|主办)(?:责任)?(?:单位|部门)|(?:责任|负责|配合|协助|协办|协同|协作|参与|实施|承办|合)(?:单位|部门|主体)"
-    r"|牵头|配合|协办)\s*[:：]"
+    rf"(?P<label>{_LABEL_WORDS}|牵头|配合|协办)\s*[:：]|(?<=【)\s*(?P<blabel>{_LABEL_WORDS})\s*】"
 )
 #: labels of fields that are not units; a unit list stops at them
 FIELD_LABEL_RE = re.compile(
     r"(?:完成|办结|截止)?(?:时限|时间|期限|时间节点)\s*[:：]|(?:进度|目标|工作)要求\s*[:：]|备注\s*[:：]|责任人\s*[:：]|联系人\s*[:：]"
 )
+
+
+def label_of(m: re.Match[str]) -> str:
+    """The label word of a :data:`LABEL_RE` match."""
+    return m.group("label") or m.group("blabel")
 
 
 def label_role(label: str) -> str:
@@ -59,7 +67,7 @@ UNIT_SUFFIXES = sorted(
         "支公司", "公司", "分局", "局", "委", "办", "部", "厅", "院", "中心", "会", "政府",
         "党委", "单位", "部门", "集团", "银行", "支行", "分行", "社", "站", "所", "队", "处",
         "科", "联", "双方", "团", "国企", "企业", "机关", "党组", "研究室", "馆", "台",
-        "区", "县", "市", "镇", "乡", "街道", "村", "省", "新区", "成员单位", "组", "协", "校", "关",
+        "区", "县", "市", "镇", "乡", "街道", "村", "省", "新区", "成员单位", "组", "协", "校", "关", "室",
     },
     key=len,
     reverse=True,

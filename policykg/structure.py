@@ -72,7 +72,35 @@ def _joinable(prev: TextView, nxt: _Line) -> bool:
         return False
     if number_level(n) or ANNEX_RE.match(n) or _LABEL_START.match(n) or _is_heading(prev) or _LABEL_START.match(p):
         return False
+    if LABEL_RE.search(p) and not _unbalanced(p):
+        return False  # a line that ends a closed label list: the next line is new text
     return True
+
+
+_ENUM_RE = re.compile(r"(?:(?<=^)|(?<=[。；;，,：:\n）)】]))\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、])")
+_ASSIGNS_RE = re.compile(r"牵头|配合|负责|责任单位|责任部门")
+
+
+def split_enumerated(draft: TaskDraft) -> list[TaskDraft]:
+    """An item listing 一是…二是… (or 第一，…第二，…) with units for each part becomes one
+    task per part; otherwise it stays whole."""
+    if draft.kind == "row" or draft.unit_cells:
+        return [draft]
+    body = draft.body
+    starts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _ENUM_RE.finditer(body.text)]
+    if len(starts) < 2:
+        return [draft]
+    parts = [body.sub(a, b).strip() for a, b in zip(starts, starts[1:] + [len(body)])]
+    if sum(1 for p in parts if _ASSIGNS_RE.search(p.text)) < 2:
+        return [draft]
+    return [
+        TaskDraft(**{**draft.__dict__, "key": f"{draft.key}.{n}", "body": p, "kind": draft.kind})
+        for n, p in enumerate(parts, 1)
+    ]
+
+
+def _has_labels(draft: TaskDraft) -> bool:
+    return bool(draft.unit_cells) or bool(LABEL_RE.search(draft.body.text))
 
 
 def _run_in_title(body: TextView) -> TextView | None:
@@ -96,6 +124,12 @@ class _Builder:
         self.warnings: list[str] = []
         self.table_count = 0
         self.after_item = False
+        self.pending_label: TextView | None = None
+        self.label_run: str | None = None  # the previous line was a label: "attached" or "pending"
+
+    def _take_pending(self) -> tuple[tuple[str | None, TextView], ...]:
+        pending, self.pending_label = self.pending_label, None
+        return ((None, pending),) if pending is not None else ()
 
     @property
     def section(self) -> str | None:
@@ -114,6 +148,7 @@ class _Builder:
         self.headings.append(Heading(level, text, view.source_start, view.source_end))
         self.lead_in = None
         self.after_item = False
+        self.pending_label = None
         self.started = True
 
     def paragraph(self, view: TextView, heading: tuple[int, int] | None = None) -> None:
@@ -124,10 +159,21 @@ class _Builder:
             self.lead_in = None
             self.after_item = False
             return
-        if _LABEL_START.match(view.text) and self.tasks and not self.tasks[-1].unit_cells:
-            last = self.tasks[-1]
-            self.tasks[-1] = TaskDraft(**{**last.__dict__, "unit_cells": ((None, view),)})
+        if _LABEL_START.match(view.text):
+            # a label on its own line belongs to the item above it, unless that item has its
+            # labels already: then the labels are written before their items (责任单位：X / 1.…)
+            last = self.tasks[-1] if self.tasks else None
+            if self.label_run == "pending" and self.pending_label is not None:  # 牵头单位：… / 配合单位：… before the item
+                self.pending_label = TextView.concat([self.pending_label, view])
+            elif last is not None and (self.label_run == "attached" or (self.after_item and not _has_labels(last))):
+                self.tasks[-1] = TaskDraft(**{**last.__dict__, "unit_cells": last.unit_cells + ((None, view),)})
+                self.label_run = "attached"
+                return
+            else:
+                self.pending_label = view
+            self.label_run = "pending"
             return
+        self.label_run = None
         if heading:
             self.heading(heading[0], view)
             return
@@ -144,6 +190,7 @@ class _Builder:
                     body=body,
                     section=self.section,
                     lead_in=self.lead_in,
+                    unit_cells=self._take_pending(),
                 )
             )
             self.after_item = True
@@ -156,7 +203,9 @@ class _Builder:
         if self.tasks and self.tasks[-1].kind == "item" and self.after_item:
             # a further paragraph of the item above (no heading in between)
             last = self.tasks[-1]
-            self.tasks[-1] = TaskDraft(**{**last.__dict__, "body": TextView.concat([last.body, view])})
+            # keep the line break (the real one before this line) so lists do not run on
+            brk = TextView("\n", "\n", (view.source_start - 1,))
+            self.tasks[-1] = TaskDraft(**{**last.__dict__, "body": TextView.concat([last.body, brk, view])})
             return
         self.counter[prefix + "-p"] = self.counter.get(prefix + "-p", 0) + 1
         self.tasks.append(
@@ -166,9 +215,10 @@ class _Builder:
                 title=_run_in_title(view),
                 body=view,
                 section=self.section,
+                unit_cells=self._take_pending(),
             )
         )
-        self.after_item = False
+        self.after_item = bool(self.tasks[-1].unit_cells)
 
     # -- tables -------------------------------------------------------------
     def table(self, columns: Columns | None, rows: list[list[TextView]]) -> None:
@@ -187,6 +237,7 @@ class _Builder:
         roles = columns.roles
         width = len(roles)
         current_group: str | None = None
+        above: dict[int, TextView] = {}
         self.lead_in = None
         self.after_item = False
         for idx, cells in enumerate(rows, 1):
@@ -200,6 +251,10 @@ class _Builder:
             if is_header_row([c.text for c in cells]):
                 continue
             row = align(cells, width)
+            for j, cell in enumerate(row):  # 同上: the same as the cell above
+                if cell is not None and cell.text.strip() in ("同上", "同前") and j in above:
+                    row[j] = above[j]
+            above = {j: c for j, c in enumerate(row) if c is not None and c.text.strip()}
             by_role: dict[str, list[tuple[int, TextView]]] = {}
             for j, (role, cell) in enumerate(zip(roles, row)):
                 if cell is not None and cell.text.strip():
@@ -275,6 +330,7 @@ def _collect(doc: SourceDocument) -> list[object]:
     out: list[object] = []
     pending: TextView | None = None
     seen_heading = False
+    last_columns: Columns | None = None
     i = 0
 
     def flush() -> None:
@@ -343,6 +399,9 @@ def _collect(doc: SourceDocument) -> list[object]:
                             start += 1
                     break
             columns = (merge_header(header) if len(header) > 1 else single_header(header[0])) if header else None
+            if columns is None and last_columns is not None and rows and len(rows[0]) == len(last_columns):
+                columns = last_columns  # a table continued on the next page (or in a second table) without its header
+            last_columns = columns or last_columns
             out.append((columns, rows[start:] if columns else rows))
             i = j
             continue
@@ -405,4 +464,5 @@ def structure_document(doc: SourceDocument) -> Structure:
             continue
         b.paragraph(item, heading)
     policy = extract_policy(front, b.headings)
-    return Structure(policy, tuple(b.headings), tuple(b.tasks), tuple(b.paragraphs), tuple(b.warnings))
+    tasks = tuple(t for draft in b.tasks for t in split_enumerated(draft))
+    return Structure(policy, tuple(b.headings), tasks, tuple(b.paragraphs), tuple(b.warnings))

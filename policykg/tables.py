@@ -43,7 +43,7 @@ def header_role(text: str) -> str:
     >>> header_role("责任单位"), header_role("2019年"), header_role("主要内容")
     ('units', 'year', 'content')
     """
-    t = re.sub(r"\s+", "", text)
+    t = re.sub(r"[（(][^（）()]*[）)]", "", re.sub(r"\s+", "", text)) or re.sub(r"\s+", "", text)  # 责任单位（排在第一位的为牵头单位）
     if not t:
         return ""
     for rx, role in HEADER_ROLES:

@@ -14,8 +14,8 @@ import re
 from ..records import Extraction, Mention, Milestone, Pairing, Place, SourceDocument, Task, TaskDraft
 from ..resolve import defined_abbreviations
 from ..structure import structure_document
-from ..textview import TextView
-from .pipeline import make_doc, make_nlp
+from ..textview import TextView, fold
+from .pipeline import FIRST_LEADS_RE, make_doc, make_nlp
 from .places import find_pairings, find_places, place_of_unit
 
 DEADLINE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|年底|末|年末|\d{1,2}\s*月(?:底|份)?)?\s*(?:前|之前)")
@@ -23,18 +23,18 @@ DEADLINE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|年底|末|年末|\d{
 __all__ = ["extract_document", "extract_text"]
 
 
-def _mentions(draft: TaskDraft, nlp) -> list[tuple[TextView, str, int, int, bool]]:
+def _mentions(draft: TaskDraft, nlp, first_leads: bool = False) -> list[tuple[TextView, str, int, int, bool]]:
     """(view, role, start, end, prose) per unit mention, in the coordinates of its view."""
     jobs: list[tuple[TextView, dict[str, object]]] = []
     for role, view in draft.unit_cells:
-        jobs.append((view, {"default_role": role, "in_cell": draft.kind == "row"}))
+        jobs.append((view, {"default_role": role, "in_cell": draft.kind == "row", "first_leads": first_leads}))
     has_cells = any(v.text.strip() for _, v in draft.unit_cells)
     title_end = 0
     if draft.title is not None and draft.title.offsets and draft.body.offsets and draft.title.offsets[0] == draft.body.offsets[0]:
         rest = draft.body.text[len(draft.title) + 1 :]
         if re.sub(r"[（(【〔].*$", "", rest).strip():
             title_end = len(draft.title) + 1  # a run-in title, with the body's own sentences after it
-    jobs.append((draft.body, {"allow_prose": not has_cells, "title_end": title_end}))
+    jobs.append((draft.body, {"allow_prose": not has_cells, "title_end": title_end, "first_leads": first_leads}))
     if draft.lead_in is not None:
         jobs.append((draft.lead_in, {"allow_prose": True}))
     docs = [make_doc(nlp, v.text, **opts) for v, opts in jobs]  # type: ignore[arg-type]
@@ -54,14 +54,14 @@ def _mentions(draft: TaskDraft, nlp) -> list[tuple[TextView, str, int, int, bool
     return found
 
 
-def _task(draft: TaskDraft, doc: SourceDocument, nlp) -> Task:
+def _task(draft: TaskDraft, doc: SourceDocument, nlp, first_leads: bool = False) -> Task:
     mentions: list[Mention] = []
-    seen: set[str] = set()
-    for view, role, s, e, prose in _mentions(draft, nlp):
+    seen: set[tuple[str, str]] = set()
+    for view, role, s, e, prose in _mentions(draft, nlp, first_leads):
         name = re.sub(r"\s+", "", view.text[s:e])
-        if name in seen:
+        if (role, name) in seen:  # listed once per role (a unit may lead one part and support another)
             continue
-        seen.add(name)
+        seen.add((role, name))
         a, b = view.source_span(s, e)
         mentions.append(Mention(doc.text[a:b], a, b, role, name, prose))  # type: ignore[arg-type]
     milestones: list[Milestone] = []
@@ -119,8 +119,10 @@ def extract_document(doc: SourceDocument) -> Extraction:
     nlp = make_nlp()
     structure = structure_document(doc)
     tasks: list[Task] = []
+    # a note or a column header saying the first unit listed leads (排在第一位的为牵头单位)
+    first_leads = bool(FIRST_LEADS_RE.search(fold(doc.text)))
     for draft in structure.tasks:
-        task = _task(draft, doc, nlp)
+        task = _task(draft, doc, nlp, first_leads)
         if task.kind == "paragraph" and not task.mentions:
             continue  # running text that assigns nothing is not a task
         tasks.append(task)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from ..patterns import CLOSE, FIELD_LABEL_RE, LABEL_RE, OPEN, label_role
+from ..patterns import CLOSE, FIELD_LABEL_RE, LABEL_RE, OPEN, label_of, label_role
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
     [('responsible', '县交通局，各镇人民政府')]
     """
     found = list(LABEL_RE.finditer(text))
-    stops = sorted([m.start() for m in found] + [m.start() for m in FIELD_LABEL_RE.finditer(text)])
+    # 【牵头单位】X: the label starts at its opening bracket
+    starts = {id(m): (m.start() - 1 if m.group("blabel") else m.start()) for m in found}
+    stops = sorted([starts[id(m)] for m in found] + [m.start() for m in FIELD_LABEL_RE.finditer(text)])
     out: list[LabelledList] = []
     for m in found:
         limit = next((x for x in stops if x >= m.end()), len(text))
@@ -55,7 +58,10 @@ def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
         k = m.start() - 1
         while k >= 0 and text[k] in " *\t":
             k -= 1
-        bracketed = k >= 0 and text[k] in OPEN
-        end = limit if cell and not bracketed else _list_end(text, m.end(), limit, bracketed)
-        out.append(LabelledList(label_role(m.group("label")), m.start(), m.end(), end))
+        bracketed = k >= 0 and text[k] in OPEN and not m.group("blabel")
+        end = limit if (cell or m.group("blabel")) and not bracketed else _list_end(text, m.end(), limit, bracketed)
+        if m.group("blabel"):  # 【牵头单位】X: the list runs to the next label, a wide gap or the end of the line
+            gap = re.compile(r"\s").search(text, m.end() + 1, end)
+            end = gap.start() if gap else end
+        out.append(LabelledList(label_role(label_of(m)), starts[id(m)], m.end(), end))
     return out

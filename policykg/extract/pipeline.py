@@ -51,7 +51,7 @@ def _code_fingerprint() -> str:
 
 PIPELINE_VERSION = f"policykg-extract-1+{_code_fingerprint()}"
 
-for _name, _default in (("default_role", None), ("in_cell", False), ("allow_prose", False), ("title_end", 0)):
+for _name, _default in (("default_role", None), ("in_cell", False), ("allow_prose", False), ("title_end", 0), ("first_leads", False)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 if not Span.has_extension("prose"):
@@ -88,7 +88,7 @@ def unit_mentions(doc: Doc) -> Doc:
     for lst in doc.spans["lists"]:
         found = split_units_with_roles(doc.text, lst.start_char, lst.end_char)
         listed = doc.text[lst.start_char : lst.end_char]
-        first_leads = lst.label_ == "responsible" and FIRST_LEADS_RE.search(listed)
+        first_leads = lst.label_ == "responsible" and (doc._.first_leads or FIRST_LEADS_RE.search(listed))
         others_support = first_leads and OTHERS_SUPPORT_RE.search(listed)
         for n, (_name, s, e, marked) in enumerate(found):
             role = lst.label_
@@ -133,6 +133,7 @@ def make_nlp() -> Language:
 def make_doc(
     nlp: Language, text: str, *, default_role: str | None = None, in_cell: bool = False, allow_prose: bool = False,
     title_end: int = 0,
+    first_leads: bool = False,
 ) -> Doc:
     """A ``Doc`` with its extraction settings, ready for ``nlp.pipe``.
 
@@ -144,4 +145,5 @@ def make_doc(
     doc._.in_cell = in_cell
     doc._.allow_prose = allow_prose
     doc._.title_end = title_end
+    doc._.first_leads = first_leads
     return doc

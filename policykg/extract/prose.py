@@ -27,7 +27,7 @@ SUPPORT_RE = re.compile(r"(?:予以|积极|按职责分工|按职责|共同|负�
 RESP_RE = re.compile(
     r"负责|具体负责|承担|统筹|要(?!求|点|素|害)|应当|应该|须|必须|务必|定期|每年|按要求|按照|参照|根据|结合|加强|做好|"
     r"落实|各选派|选派|会同|联合|切实|积极|分别|共同|主动|认真|抓好|督促|具体实施|组织实施|实施|"
-    r"(?:对口|结对|定点|挂钩)帮扶"
+    r"(?:对口|结对|定点|挂钩)帮扶|负总责|负主体责任|各司其职|按职责"
 )
 PAIR_RE = re.compile(r"与[^。；;]{1,40}?结对")
 MEMBER_RE = re.compile(r"作为(?:成员|配合|协作|参与)单位")
@@ -89,8 +89,16 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: bool, cl
     return None
 
 
+ROLE_NOUN_RE = re.compile(r"(?:为|是|作为)(?P<label>牵头单位|主责单位|牵头部门|配合单位|配合部门|协办单位|责任单位|责任部门)")
+
+
 def _role_after(rest: str, by: bool, clause: str) -> str | None:
     rest = rest.lstrip()
+    m = ROLE_NOUN_RE.match(rest)  # X为牵头单位，Y为配合单位
+    if m:
+        label = m.group("label")
+        return "lead" if label.startswith(("牵头", "主责")) else "support" if label.startswith(("配合", "协办")) else "responsible"
+    rest = re.sub(r"^(?:分别|共同|具体|负责(?=牵头))", "", rest)  # X、Y分别牵头; X负责牵头
     if LEAD_RE.match(rest):
         return "lead"
     if SUPPORT_RE.match(rest):

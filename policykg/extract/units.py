@@ -19,7 +19,7 @@ import re
 
 from ..patterns import CLOSE, OPEN, PERSON_END_RE, STRONG_UNIT_END_RE, UNIT_END_RE
 
-HARD_SEPS = set("、，,；;")
+HARD_SEPS = set("、，,；;/／")
 SOFT_SEPS = set(" \t\n\u3000")
 #: words that join two units ("A和B") when both sides are whole unit names
 CONJ_RE = re.compile(r"以及|及|和|与")
@@ -30,7 +30,7 @@ TAIL_STRIP = re.compile(
 #: a role marker on one unit inside a list: 县商务局（牵头）, 县商务局牵头, 县城管局配合
 ROLE_MARK_RE = re.compile(r"(?:[（(]\s*)?(牵头|主办|配合|协助|协办|参与)(?:\s*[)）])?(?:负责)?$")
 #: remarks inside a list that are not units
-NOT_A_UNIT_RE = re.compile(r"[:：]|\d{4}\s*年|底前|之前|排在|列第|为牵头|第一位|以上|以下")
+NOT_A_UNIT_RE = re.compile(r"[:：]|\d{4}\s*年|底前|之前|排在|列第|为牵头|第一位|以上|以下|^(?:暂无|无|同上|待定|/|—+|-+)$")
 #: collective words that start a new unit even without a separator
 RUN_ON_RE = re.compile(r"(?<=[会局办府委）)])(?=(?:村委会|居委会|自然村|村民小组|各街道|各镇|各乡镇))")
 _SUB_UNIT_END = re.compile(r"(?:局|办|科|社|公司|室|中心|站|所|队|院|部|股|处|委)$")
@@ -136,6 +136,13 @@ def _split_run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _short_tail(text: str, k: int, end: int) -> bool:
+    """Is what follows a line break only a one- or two-character tail (局, 分局, 委) of a
+    name wrapped in a table cell, rather than the next unit?"""
+    m = re.match(r"\s*([^\s、，,；;/／]{1,2})(?=[\s、，,；;/／）)]|$)", text[k:end])
+    return bool(m) and k < end
+
+
 def raw_items_with_seps(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Spans of list items between separators, never splitting inside brackets.
 
@@ -156,7 +163,7 @@ def raw_items_with_seps(text: str, start: int = 0, end: int | None = None) -> li
         elif depth == 0 and ch in HARD_SEPS:
             items.append((item_start, k, ch))
             item_start = k + 1
-        elif depth == 0 and ch in SOFT_SEPS and looks_like_unit(text[item_start:k]):
+        elif depth == 0 and ch in SOFT_SEPS and looks_like_unit(text[item_start:k]) and not _short_tail(text, k + 1, end):
             items.append((item_start, k, ch))
             item_start = k + 1
         k += 1

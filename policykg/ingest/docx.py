@@ -7,7 +7,7 @@ import zipfile
 
 from ..errors import CorruptFileError, TooLargeError
 from ..records import Block
-from .builder import TextBuilder
+from .builder import MERGED_ABOVE, TextBuilder
 
 #: refuse a .docx whose parts decompress to more than this (bytes): zip bombs
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
@@ -46,18 +46,21 @@ def _cell_text(cell) -> str:
     return "\n".join(p for p in parts if p.strip())
 
 
-def table_rows(table) -> list[list[str]]:
-    """Rows as cell texts; a cell merged with its left or upper neighbour is empty."""
-    rows: list[list[str]] = []
+def table_rows(table) -> list[list[object]]:
+    """Rows as cell texts; a cell merged with the one above is :data:`MERGED_ABOVE`
+    (it shares that cell's text), one merged with its left neighbour is empty."""
+    rows: list[list[object]] = []
     above: list[object] = []
     for row in table.rows:
         cells = list(row.cells)
-        out: list[str] = []
+        out: list[object] = []
         for j, cell in enumerate(cells):
             left = cells[j - 1]._tc if j else None
             up = above[j] if j < len(above) else None
-            if cell._tc is left or cell._tc is up:
+            if cell._tc is left:
                 out.append("")
+            elif cell._tc is up:
+                out.append(MERGED_ABOVE)
             else:
                 out.append(_cell_text(cell))
         above = [c._tc for c in cells]

@@ -7,7 +7,7 @@ from functools import partial
 
 from ..errors import CorruptFileError, NoTextLayerError
 from ..records import Block
-from .builder import TextBuilder
+from .builder import MERGED_ABOVE, TextBuilder
 
 
 def _outside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -52,8 +52,12 @@ def read_pdf(data: bytes, path: str, encoding: str | None) -> tuple[str, list[Bl
                 if kind == 0:
                     builder.paragraph(str(payload))
                 else:
-                    for row in payload:  # type: ignore[attr-defined]
-                        builder.row([c or "" for c in row], tables)
+                    rows: list[list[str | None]] = payload  # type: ignore[assignment]
+                    for n, row in enumerate(rows):
+                        # pdfplumber gives None for a cell covered by a merged one: a cell merged
+                        # from above shares its text; a row with one cell spanning it is a heading
+                        filled = sum(1 for c in row if c is not None)
+                        builder.row([c if c is not None else ("" if n == 0 or filled <= 1 else MERGED_ABOVE) for c in row], tables)
                     tables += 1
     if chars == 0:
         raise NoTextLayerError(
