@@ -176,7 +176,11 @@ html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Zen He
   var net=new vis.Network(document.getElementById("net"),{{nodes:nodes,edges:edges}},data.options);
   var status=document.getElementById("status");
   status.setAttribute("data-nodes",String(nodes.length)); status.setAttribute("data-edges",String(edges.length));
-  net.once("afterDrawing",function(){{status.setAttribute("data-drawn","true");}});
+  net.on("afterDrawing",function(){{status.setAttribute("data-drawn","true");}});
+  (function nudge(n){{  // ask for frames until the first one is drawn
+    if(status.getAttribute("data-drawn")==="true"||n>50)return;
+    net.redraw(); setTimeout(function(){{nudge(n+1);}},100);
+  }})(0);
   net.on("stabilizationIterationsDone",function(){{net.setOptions({{physics:false}});}});
   // legend with filters: unit types and roles
   var hiddenTypes={{}}, hiddenRoles={{}}, legend=document.getElementById("legend");
