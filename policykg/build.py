@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +119,9 @@ def extract_file(path: Path, name: str, encoding: str | None = None) -> tuple[Ex
     """Read, extract and resolve one file; a problem (never an exception) when it cannot be read."""
     try:
         doc = read_document(path, encoding=encoding)
-        doc = type(doc)(**{**doc.__dict__, "name": name})
+        doc = replace(doc, name=name)
         ex = extract_document(doc)
-        ex = Extraction(**{**ex.__dict__, "units": {k: v["id"] or "" for k, v in resolve_units(ex).items()}})
+        ex = replace(ex, units={k: v["id"] or "" for k, v in resolve_units(ex).items()})
         return ex, doc.encoding
     except IngestError as exc:
         return Problem(str(path), f"skipped: {exc.problem}. {exc.advice}", "error")

@@ -151,7 +151,7 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
     if output:
         from .atomic import write_text
 
-        write_text(output, cmp.report_html(graph_dir, a, b, threshold=threshold))
+        write_text(output, cmp.report_html(graph_dir, a, b, threshold=threshold, tasks=tasks, pairs=pairs))
         stem = output.with_suffix("")
         for name, df in {"counterparts": pairs, "unique": uniq, "coverage": cmp.theme_coverage(tasks[tasks.jurisdiction.isin([a, b])]),
                          "shares": cmp.unit_type_shares(tasks[tasks.jurisdiction.isin([a, b])])}.items():

@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import html
 import io
-from pathlib import Path
 from typing import Any
 
+from .network import _store
 from .query import run_store
 
 _TASKS = """
@@ -37,12 +37,6 @@ SELECT DISTINCT ?task ?role ?unit ?unitType WHERE {
   OPTIONAL { ?u org:classification/skos:prefLabel ?unitType . FILTER(LANG(?unitType) = "en") }
 }
 """
-
-
-def _store(source: Any) -> Any:
-    from .store import open_store
-
-    return open_store(source, read_only=True) if isinstance(source, (str, Path)) else source
 
 
 def task_table(source: Any):
@@ -214,10 +208,16 @@ def _table(df, columns: list[str]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4) -> str:
-    """A self-contained HTML report comparing two jurisdictions (document text escaped)."""
-    tasks = task_table(source)
-    pairs = counterparts(tasks, a, b, threshold=threshold)
+def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4, tasks: Any = None, pairs: Any = None) -> str:
+    """A self-contained HTML report comparing two jurisdictions (document text escaped).
+
+    ``tasks`` and ``pairs`` may be passed when the caller has already computed
+    :func:`task_table` and :func:`counterparts` for the same source and threshold.
+    """
+    if tasks is None:
+        tasks = task_table(source)
+    if pairs is None:
+        pairs = counterparts(tasks, a, b, threshold=threshold)
     uniq = unique_tasks(tasks, pairs, a, b)
     cov = theme_coverage(tasks[tasks.jurisdiction.isin([a, b])])
     shares = unit_type_shares(tasks[tasks.jurisdiction.isin([a, b])]).reset_index()

@@ -30,6 +30,11 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
+    @classmethod
+    def of(cls, gold: set | frozenset, found: set | frozenset) -> Counts:
+        """Counts of ``found`` against ``gold``."""
+        return cls(len(gold & found), len(found - gold), len(gold - found))
+
     def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
@@ -195,12 +200,12 @@ def score_document(gold: Mapping[str, Any], tasks: list[dict[str, Any]]) -> DocS
     score = DocScore(doc=gold["doc"], gold_tasks=len(gold_tasks), matched_tasks=len(match))
 
     def compare(g: frozenset[tuple[str, str]], p: frozenset[tuple[str, str]]) -> None:
-        score.role_aware.add(Counts(len(g & p), len(p - g), len(g - p)))
+        score.role_aware.add(Counts.of(g, p))
         gu, pu = {m for _, m in g}, {m for _, m in p}
-        score.unit_only.add(Counts(len(gu & pu), len(pu - gu), len(gu - pu)))
+        score.unit_only.add(Counts.of(gu, pu))
         for r in ROLES:
             gr, pr = {x for x in g if x[0] == r}, {x for x in p if x[0] == r}
-            score.by_role[r].add(Counts(len(gr & pr), len(pr - gr), len(gr - pr)))
+            score.by_role[r].add(Counts.of(gr, pr))
         for role, m in sorted(p - g):
             score.errors.append(f"FP {role} {m}")
         for role, m in sorted(g - p):

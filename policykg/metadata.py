@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from .patterns import ADMIN_RE, DOC_NUMBER_RE, DOC_TYPE_END, FULL_DATE_RE
-from .records import Heading, Policy
+from .records import Policy
 from .textview import TextView
 
 _ISSUER_END = re.compile(r"(?:委员会|人民政府|政府|党委|委|办公室|办公厅|局|厅|部|中心|小组)$")
@@ -47,7 +47,7 @@ def _jurisdiction_in(name: str) -> str | None:
     return found[-1] if found else None
 
 
-def extract_policy(front: Sequence[TextView], headings: Sequence[Heading]) -> Policy:
+def extract_policy(front: Sequence[TextView]) -> Policy:
     """Metadata of the plan, read from the lines before the first heading."""
     lines = [v.text.strip() for v in front if v.text.strip()]
     raws = [v.raw.strip() for v in front if v.text.strip()]
@@ -78,7 +78,7 @@ def extract_policy(front: Sequence[TextView], headings: Sequence[Heading]) -> Po
     for t in lines:
         m = _DATE_FIELD.search(t)
         if m:
-            date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            date = _date(m)
             break
     if date is None:
         for t in lines:

@@ -12,13 +12,11 @@ import networkx as nx
 
 
 def _flat(G: nx.Graph) -> nx.Graph:
-    H = nx.MultiDiGraph() if G.is_multigraph() and G.is_directed() else G.__class__()
+    H = G.__class__()
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: ("、".join(map(str, v)) if isinstance(v, list) else v) for k, v in d.items() if v is not None})
-    for e in G.edges(data=True, keys=G.is_multigraph()) if G.is_multigraph() else G.edges(data=True):
-        *ends, d = e
-        attrs = {k: (len(v) if isinstance(v, list) else v) for k, v in d.items() if v is not None}
-        H.add_edge(ends[0], ends[1], **attrs)
+    for u, v, d in G.edges(data=True):
+        H.add_edge(u, v, **{k: (len(x) if isinstance(x, list) else x) for k, x in d.items() if x is not None})
     return H
 
 

@@ -12,7 +12,6 @@ import re
 CN_NUM = "一二三四五六七八九十百零〇两"
 OPEN = "（(【〔[［〖「『"
 CLOSE = "）)】〕]］〗」』"
-PAIRS = dict(zip(OPEN, CLOSE))
 
 #: heading / item numbers, by level (the usual order in government documents)
 NUMBER_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
 from .gazetteer import lookup
 from .namespace import DCTERMS, ELI, ID, NIF, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
@@ -259,4 +259,4 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
         yield q(node, _P["context"], doc)
 
 
-__all__ = ["extraction_quads", "graph_iri", "iri", "DefaultGraph"]
+__all__ = ["extraction_quads", "graph_iri", "iri"]

@@ -245,4 +245,3 @@ class Structure:
     headings: tuple[Heading, ...]
     tasks: tuple[TaskDraft, ...]
     paragraphs: tuple[TextView, ...]
-    warnings: tuple[str, ...] = ()

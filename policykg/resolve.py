@@ -16,7 +16,7 @@ expansion records the table row that caused it, so a merge can be explained.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .records import Extraction
 
@@ -195,24 +195,28 @@ def unit_jurisdiction(canonical: str, policy_jurisdiction: str | None) -> str | 
     return policy_jurisdiction
 
 
-@lru_cache(maxsize=1)
-def unit_type_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(type IRI, name pattern) in priority order, read from ontology/unit-types.ttl."""
+@cache
+def _concept_patterns(filename: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(concept IRI, pkg:namePattern) from an ontology scheme file, in skos:notation order."""
     from rdflib import Graph
     from rdflib.namespace import SKOS
 
     from .namespace import PKG
     from .paths import ONTOLOGY_DIR, resource
 
-    g = Graph()
-    g.parse(resource(ONTOLOGY_DIR, "unit-types.ttl"))
+    g = Graph().parse(resource(ONTOLOGY_DIR, filename))
     rules = []
     for concept, notation in g.subject_objects(SKOS.notation):
         pattern = g.value(concept, PKG.namePattern)
         if pattern is not None:
-            rules.append((str(notation), str(concept), re.compile(str(pattern)) if str(pattern) else None))
+            rules.append((str(notation), str(concept), re.compile(str(pattern))))
     rules.sort()
-    return tuple((c, p if p is not None else re.compile(r"")) for _, c, p in rules)
+    return tuple((c, p) for _, c, p in rules)
+
+
+def unit_type_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(type IRI, name pattern) in priority order, read from ontology/unit-types.ttl."""
+    return _concept_patterns("unit-types.ttl")
 
 
 def unit_type(name: str) -> str:
@@ -258,23 +262,9 @@ def unit_kind(canonical: str) -> str:
     return "GovernmentDepartment"
 
 
-@lru_cache(maxsize=1)
 def theme_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(theme IRI, pattern) from ontology/themes.ttl, in notation order."""
-    from rdflib import Graph
-    from rdflib.namespace import SKOS
-
-    from .namespace import PKG
-    from .paths import ONTOLOGY_DIR, resource
-
-    g = Graph().parse(resource(ONTOLOGY_DIR, "themes.ttl"))
-    rules = []
-    for concept, notation in g.subject_objects(SKOS.notation):
-        pattern = g.value(concept, PKG.namePattern)
-        if pattern is not None:
-            rules.append((str(notation), str(concept), re.compile(str(pattern))))
-    rules.sort()
-    return tuple((c, p) for _, c, p in rules)
+    return _concept_patterns("themes.ttl")
 
 
 GENERAL_THEME = "https://w3id.org/policykg/theme/General"

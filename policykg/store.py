@@ -100,16 +100,23 @@ def replace_documents(
     rebuild the shared graph of units and places from ``everything`` (all documents of the
     build); returns quads added."""
     added: list[ox.Quad] = []
+    shared_of: dict[str, list[ox.Quad]] = {}  # the shared quads of the documents built here, kept for below
     for doc_id in remove:
         store.remove_graph(graph_iri(doc_id))
     for ex in extractions:
         g = graph_iri(ex.doc_id)
         if store.contains_named_graph(g):
             store.remove_graph(g)
-        added.extend(q for q in extraction_quads(ex) if q.graph_name == g)
+        mine = shared_of[ex.doc_id] = []
+        for q in extraction_quads(ex):
+            if q.graph_name == g:
+                added.append(q)
+            elif q.graph_name == SHARED_GRAPH:
+                mine.append(q)
     shared: set[ox.Quad] = set()
     for ex in everything:
-        shared.update(q for q in extraction_quads(ex) if q.graph_name == SHARED_GRAPH)
+        done = shared_of.get(ex.doc_id)
+        shared.update(done if done is not None else (q for q in extraction_quads(ex) if q.graph_name == SHARED_GRAPH))
     if store.contains_named_graph(SHARED_GRAPH):
         store.remove_graph(SHARED_GRAPH)
     # bulk loading is not transactional, which is safe here: this store is a copy that
@@ -134,13 +141,26 @@ def sorted_nquads(store: ox.Store) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
+DATASET_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def _reserialize(nquads: bytes, fmt: str) -> bytes:
+    """Sorted N-Quads in another of :data:`DATASET_FORMATS` (prefixes where the syntax has them)."""
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=DATASET_FORMATS[fmt], prefixes=PREFIXES if fmt != "jsonld" else None) or b""
+
+
 def write_dataset_files(store: ox.Store, graph_dir: str | Path) -> None:
     """Dump ``dataset.nq`` (sorted) and ``dataset.trig`` atomically."""
     out = Path(graph_dir)
     nquads = sorted_nquads(store)
     write_bytes(out / NQUADS, nquads)
-    trig = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    write_bytes(out / TRIG, trig or b"")
+    write_bytes(out / TRIG, _reserialize(nquads, "trig"))
 
 
 def load_dataset(graph_dir: str | Path):
@@ -155,13 +175,6 @@ def load_dataset(graph_dir: str | Path):
     return ds
 
 
-DATASET_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-
 
 def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
     """The dataset in another syntax: ``trig``, ``nquads`` (sorted), ``turtle`` (all
@@ -172,5 +185,4 @@ def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
     if fmt == "turtle":
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)}
         return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    quads = ox.parse(sorted_nquads(store), format=ox.RdfFormat.N_QUADS)
-    return ox.serialize(quads, format=DATASET_FORMATS[fmt], prefixes=PREFIXES if fmt != "jsonld" else None) or b""
+    return _reserialize(sorted_nquads(store), fmt)

@@ -121,7 +121,6 @@ class _Builder:
         self.annex = False
         self.started = False
         self.counter: dict[str, int] = {}
-        self.warnings: list[str] = []
         self.table_count = 0
         self.after_item = False
         self.pending_label: TextView | None = None
@@ -362,7 +361,7 @@ def _collect(doc: SourceDocument) -> list[object]:
             made = reassemble_flat_table(cells)
             if made is not None:
                 flush()
-                out.append((made[0], made[1]))
+                out.append(made)
                 i = j
                 continue
         if isinstance(el, _Row):
@@ -463,6 +462,6 @@ def structure_document(doc: SourceDocument) -> Structure:
             b.paragraphs.append(item)
             continue
         b.paragraph(item, heading)
-    policy = extract_policy(front, b.headings)
+    policy = extract_policy(front)
     tasks = tuple(t for draft in b.tasks for t in split_enumerated(draft))
-    return Structure(policy, tuple(b.headings), tasks, tuple(b.paragraphs), tuple(b.warnings))
+    return Structure(policy, tuple(b.headings), tasks, tuple(b.paragraphs))

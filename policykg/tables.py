@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .patterns import YEAR_RE
+from .patterns import YEAR_RE, number_level
 from .textview import TextView
 
 #: header text → column role; first match wins, so specific names come first
@@ -137,17 +137,15 @@ def align(cells: list[TextView], width: int) -> list[TextView | None]:
     return [None] * (width - len(cells)) + list(cells)
 
 
-def reassemble_flat_table(cells: list[tuple[TextView, bool]]) -> tuple[Columns, list[list[TextView]], int] | None:
+def reassemble_flat_table(cells: list[tuple[TextView, bool]]) -> tuple[Columns, list[list[TextView]]] | None:
     """Rebuild rows from a table flattened one cell per line.
 
     ``cells`` are ``(view, blank_line_before)`` in document order, starting at
     the header. Returns the columns, the rows (section heading rows have one
-    cell) and how many cells were consumed; ``None`` when no header is found.
+    cell); ``None`` when no header is found.
     Rows are cut by the column count, so blank lines inside a row do not
     matter; a repeated header is skipped.
     """
-    from .patterns import number_level
-
     # header: the first group of cells (until a blank line), plus a second
     # group when it carries the year sub-headers
     groups: list[list[str]] = [[]]
@@ -192,4 +190,4 @@ def reassemble_flat_table(cells: list[tuple[TextView, bool]]) -> tuple[Columns, 
         i += 1
     if current:
         rows.append(current)
-    return columns, rows, len(cells)
+    return columns, rows

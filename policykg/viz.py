@@ -257,11 +257,10 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
     if view == "place":
         if not place:
             raise ValueError("the place view needs --place")
+        from .network import _store, bind_params_free
         from .query import run_store
-        from .store import open_store
 
-        store = open_store(source, read_only=True) if isinstance(source, (str, Path)) else source
-        from .network import bind_params_free
+        store = _store(source)
         from .query import with_values
 
         rows = run_store(store, with_values(

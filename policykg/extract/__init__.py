@@ -158,7 +158,7 @@ def extract_document(doc: SourceDocument) -> Extraction:
         tasks=tuple(tasks),
         places=tuple(places.values()),
         pairings=tuple(pairings.values()),
-        warnings=tuple(doc.warnings) + structure.warnings,
+        warnings=tuple(doc.warnings),
         aliases=aliases,
     )
 

@@ -27,7 +27,6 @@ TOWN_IN_TEXT_RE = re.compile(
 PLACE_UNIT_RE = re.compile(r"^([\u4e00-\u9fff]{2})(镇|乡|街道)$")
 BARE_VILLAGE_RE = re.compile(r"[\u4e00-\u9fff]{1,3}村(?![\u4e00-\u9fff]*(?:委会|民|庄|级|集体|小组|干部|党|卫生|道))|[\u4e00-\u9fff]{2}(?=[、，,)）])")
 VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{1,3}村)(?![\u4e00-\u9fff]*(?:委会|民|庄|级|集体|小组|干部|党|卫生|道))")
-DIVISION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(市|县|区)(?=[\u4e00-\u9fff]{2,4}?(?:区|县))")
 PAIR_KIND_RE = re.compile(r"(?:负责)?(?P<kind>(?:牵头|对口|结对|定点|挂钩)帮扶|对口支援|帮扶)")
 HELPED_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,6}?(?:市|县|区|镇|乡|街道|村)(?:[(（][^()（）]{1,6}[)）])?)(?:、[\u4e00-\u9fff]{2,6}?(?:市|县|区|镇|乡|街道|村))*")
 _VERBISH = re.compile(r"负责|统筹|工作|领导|小组|指挥|建设|发展|推进|开展|落实|\d")

@@ -64,7 +64,7 @@ def _item_ok(seg: str) -> bool:
     return bool(seg) and not NOT_SUBJECT.match(seg) and "由" not in seg and not _QUANTITY.search(seg)
 
 
-def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: bool, clause: str) -> tuple[list[tuple[int, int]], str] | None:
+def _final_prefix(text: str, k: int, seg_end: int, clause_end: int) -> tuple[list[tuple[int, int]], str] | None:
     """Longest unit-like prefix of ``text[k:seg_end]`` that a verb of assignment follows."""
     if NOT_SUBJECT.match(text, k):
         return None
@@ -75,15 +75,15 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: bool, cl
         rest = text[i:clause_end]
         extra = re.match(r"等\s*((?!(?:相关|有关|其他)?(?:单位|部门|机构))[^\s，,、。；;]{2,16}?(?:单位|部门|机构))", rest)
         if extra:
-            role = _role_after(rest[extra.end() :], by, clause)
+            role = _role_after(rest[extra.end() :])
             if role:
                 return [(k, i), (i + extra.start(1), i + extra.end(1))], role
         bare = re.match(r"等\s*(?:(?:相关|有关|其他)?(?:单位|部门|机构))?", rest)
         if bare:
-            role = _role_after(rest[bare.end() :], by, clause)
+            role = _role_after(rest[bare.end() :])
             if role:
                 return [(k, i)], role
-        role = _role_after(rest, by, clause)
+        role = _role_after(rest)
         if role:
             return [(k, i)], role
     return None
@@ -92,7 +92,7 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: bool, cl
 ROLE_NOUN_RE = re.compile(r"(?:为|是|作为)(?P<label>牵头单位|主责单位|牵头部门|配合单位|配合部门|协办单位|责任单位|责任部门)")
 
 
-def _role_after(rest: str, by: bool, clause: str) -> str | None:
+def _role_after(rest: str) -> str | None:
     rest = rest.lstrip()
     m = ROLE_NOUN_RE.match(rest)  # X为牵头单位，Y为配合单位
     if m:
@@ -135,17 +135,15 @@ def _sentence_end(text: str, k: int) -> int:
 def parse_subject(text: str, pos: int) -> list[Found]:
     """Units in subject position starting at ``pos``, with the role the verb gives."""
     m = SKIP_RE.match(text, pos)
-    by = bool(m and m.group("by"))
     k = m.end() if m else pos
     clause_end = _sentence_end(text, k)
-    clause = text[k:clause_end]
     items: list[tuple[int, int]] = []
     if NOT_SUBJECT.match(text, k):
         return []
     while k < clause_end:
         seg_end = _segment_end(text, k)
         seg = text[k:seg_end].strip()
-        final = _final_prefix(text, k, seg_end, clause_end, by, clause)
+        final = _final_prefix(text, k, seg_end, clause_end)
         if final is None and seg_end < clause_end and text[seg_end] in "、，," and looks_like_unit(seg) and _item_ok(seg):
             items.append((k, seg_end))
             k = seg_end + 1
