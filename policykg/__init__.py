@@ -10,8 +10,23 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import PolicyKGError
-from .extract import extract_document, extract_text
-from .ingest import read_document
+
+if TYPE_CHECKING:
+    from .extract import extract_document, extract_text
+    from .ingest import read_document
 
 __all__ = ["__version__", "PolicyKGError", "extract_document", "extract_text", "read_document"]
+
+#: loaded on first use, so that querying, serving and exporting a graph do not import spaCy
+_LAZY = {"extract_document": ".extract", "extract_text": ".extract", "read_document": ".ingest"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
