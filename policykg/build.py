@@ -12,25 +12,27 @@ from __future__ import annotations
 import json
 import os
 import platform
-import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .atomic import make_dir, write_text
+from .atomic import write_bytes, write_text
 from .errors import BuildLockedError, GraphNotBuiltError, IngestError
 from .extract import extract_document
 from .extract.pipeline import PIPELINE_VERSION
 from .ingest import read_document, supported
 from .records import Extraction, Problem, extraction_from_dict
 from .resolve import resolve_units
-from .store import STORE, stored_documents, update_store
+from .store import DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
 
 EXTRACTIONS = "extractions"
+PARTS = "parts"
 
 MANIFEST = "manifest.json"
 
@@ -129,43 +131,78 @@ def extract_file(path: Path, name: str, encoding: str | None = None) -> tuple[Ex
         return Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
 
 
-def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, tuple[Extraction, str | None] | Problem]:
+@dataclass
+class Built:
+    """What a worker sends back for one document: everything the build writes for it."""
+
+    summary: DocumentSummary
+    extraction_json: str
+    rdf: DocumentRDF
+
+
+def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Problem]:
+    """Extract one file and serialize everything written for it (runs in a worker)."""
     path, name, encoding = job
-    return name, extract_file(path, name, encoding)
+    outcome = extract_file(path, name, encoding)
+    if isinstance(outcome, Problem):
+        return name, outcome
+    ex, encoding_used = outcome
+    try:
+        rdf = document_rdf(ex)
+    except Exception as exc:  # a bug must not lose the rest of the corpus
+        return name, Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
+    summary = DocumentSummary(
+        name=name,
+        sha256=ex.sha256,
+        format=ex.format,
+        encoding=encoding_used,
+        tasks=len(ex.tasks),
+        assignments=sum(len(t.mentions) for t in ex.tasks),
+        warnings=list(ex.warnings),
+    )
+    text = json.dumps(ex.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return name, Built(summary, text, rdf)
+
+
+def _in_order(executor: Executor, jobs: list[Any], window: int) -> Iterator[Any]:
+    """``executor.map`` with at most ``window`` jobs in flight, so finished results do not
+    pile up in memory while this process is busy writing the ones before them."""
+    pending: deque[Future[Any]] = deque()
+    it = iter(jobs)
+    for job in it:
+        pending.append(executor.submit(_extract_one, job))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        for job in it:
+            pending.append(executor.submit(_extract_one, job))
+            break
+        yield result
 
 
 def _extract_all(
-    todo: list[tuple[Path, str]], *, encoding: str | None, workers: int | None, progress: Callable[[str], None] | None
-) -> Iterator[tuple[str, tuple[Extraction, str | None] | Problem]]:
-    """Extract files in this process, or in a pool of worker processes when there are
-    enough of them to pay for starting the workers."""
-    workers = workers or os.cpu_count() or 1
+    todo: list[tuple[Path, str]],
+    *,
+    encoding: str | None,
+    workers: int | None,
+    executor: Executor | None = None,
+) -> Iterator[tuple[str, Built | Problem]]:
+    """Extract files in order: on ``executor`` when given (a Dask cluster's, say), else in a
+    pool of worker processes when there are enough files to pay for starting them, else here."""
     jobs = [(path, name, encoding) for path, name in todo]
+    if executor is not None:
+        yield from _in_order(executor, jobs, window=64)
+        return
+    workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(jobs) < 4 * workers:
-        for job in jobs:
-            name, result = _extract_one(job)
-            if progress:
-                progress(name)
-            yield name, result
+        yield from map(_extract_one, jobs)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        for name, result in pool.map(_extract_one, jobs, chunksize=4):
-            if progress:
-                progress(name)
-            yield name, result
-
-
-def _previous_inputs(out: Path) -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if data.get("pipeline") != PIPELINE_VERSION or data.get("policykg") != __version__:
-            return {}  # another extractor: rebuild everything
-        return {d["name"]: d for d in data.get("inputs", [])}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        yield from _in_order(pool, jobs, window=64 * workers)
 
 
 def _sha256(path: Path) -> str:
@@ -178,54 +215,103 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _reuse(
-    out: Path, path: Path, name: str, previous: dict[str, dict[str, Any]], in_store: set[str]
-) -> tuple[Extraction, str | None] | None:
-    """The previous build's extraction when the file is unchanged and its graph is in the store."""
-    prev = previous.get(name)
-    if not prev:
-        return None
-    try:
-        sha = _sha256(path)
-    except OSError:
-        return None
-    ext_file = out / EXTRACTIONS / _file_name(name)
-    if not (out / STORE).is_dir():
-        return None
-    if sha != prev.get("sha256") or sha[:16] not in in_store or not ext_file.exists():
-        return None
-    try:
-        return extraction_from_dict(json.loads(ext_file.read_text(encoding="utf-8"))), prev.get("encoding")
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+class _Parts:
+    """``graph/parts/``: what was written for each document, keyed by its file name and
+    sha256, so an unchanged document is never extracted again, and a build that was
+    interrupted resumes where it stopped. A new extractor version starts afresh."""
+
+    def __init__(self, out: Path) -> None:
+        import shutil
+
+        self.out = out
+        self.dir = out / PARTS
+        stamp = self.dir / "VERSION"
+        version = f"{__version__} {PIPELINE_VERSION}\n"
+        try:
+            fresh = stamp.read_text(encoding="utf-8") != version
+        except OSError:
+            fresh = True
+        if fresh:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir.mkdir(parents=True)
+            _atomic_write(stamp, version)
+
+    def stem(self, name: str, doc_id: str) -> Path:
+        return self.dir / f"{_stem(name)}.{doc_id}"
+
+    def files(self, name: str, doc_id: str) -> tuple[Path, Path, Path]:
+        """The N-Quads, TriG and shared N-Quads of one document."""
+        stem = str(self.stem(name, doc_id))
+        return Path(stem + ".nq"), Path(stem + ".trig"), Path(stem + ".shared.nq")
+
+    def extraction(self, name: str, doc_id: str) -> Path:
+        return Path(str(self.stem(name, doc_id)) + ".extraction.json")
+
+    def reusable(self, name: str, sha: str) -> DocumentSummary | None:
+        """The summary of a document built before from the same bytes, or None."""
+        summary = Path(str(self.stem(name, sha[:16])) + ".json")
+        try:
+            data = json.loads(summary.read_text(encoding="utf-8"))
+            needed = (*self.files(name, sha[:16]), self.extraction(name, sha[:16]))
+            if data["sha256"] != sha or not all(p.exists() for p in needed):
+                return None
+            return DocumentSummary(**data)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, built: Built) -> None:
+        """Write one document's extraction and parts; the summary last, as the mark that
+        the rest is complete."""
+        s = built.summary
+        _atomic_write(self.extraction(s.name, s.sha256[:16]), built.extraction_json)
+        for path, data in zip(self.files(s.name, s.sha256[:16]), (built.rdf.graph, built.rdf.trig, built.rdf.shared)):
+            write_bytes(path, data)
+        _atomic_write(Path(str(self.stem(s.name, s.sha256[:16])) + ".json"), json.dumps(s.__dict__, ensure_ascii=False))
+
+    def publish(self, keep: list[DocumentSummary]) -> None:
+        """Make ``extractions/`` hold exactly the extractions of these documents (each
+        file a hard link to its part, replaced atomically)."""
+        final = self.out / EXTRACTIONS
+        wanted = set()
+        for s in keep:
+            src, dst = self.extraction(s.name, s.sha256[:16]), final / _file_name(s.name)
+            wanted.add(dst.name)
+            try:
+                if dst.exists() and os.path.samefile(src, dst):
+                    continue
+            except OSError:
+                pass
+            tmp = final / f".{dst.name}.tmp"
+            tmp.unlink(missing_ok=True)
+            try:
+                os.link(src, tmp)
+            except OSError:  # no hard links here: copy
+                import shutil
+
+                shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
+        for p in final.iterdir():
+            if p.name not in wanted:
+                p.unlink(missing_ok=True)
+
+    def prune(self, keep: list[DocumentSummary]) -> None:
+        """Remove the parts of documents no longer in the build."""
+        stems = {self.stem(s.name, s.sha256[:16]).name for s in keep}
+        for p in self.dir.iterdir():
+            base = next((p.name[: -len(x)] for x in _PART_SUFFIXES if p.name.endswith(x)), None)
+            if p.name != "VERSION" and base not in stems:
+                p.unlink(missing_ok=True)
 
 
-def _write_extractions(out: Path, extractions: list[Extraction]) -> None:
-    """Write all extraction files into a staging folder, then swap it in whole."""
-    import shutil
+_PART_SUFFIXES = (".shared.nq", ".nq", ".trig", ".extraction.json", ".json")
 
-    out.mkdir(parents=True, exist_ok=True)
-    final = out / EXTRACTIONS
-    staging = Path(tempfile.mkdtemp(prefix=".extractions-", dir=out))
-    make_dir(staging)
-    old = out / ".extractions-old"
-    try:
-        for ex in extractions:
-            _atomic_write(staging / _file_name(ex.doc), json.dumps(ex.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            os.replace(final, old)
-        os.replace(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not final.exists():
-            os.replace(old, final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+
+def _stem(doc_name: str) -> str:
+    return doc_name.replace("/", "__")
 
 
 def _file_name(doc_name: str) -> str:
-    return doc_name.replace("/", "__") + ".json"
+    return _stem(doc_name) + ".json"
 
 
 def build_corpus(
@@ -236,6 +322,7 @@ def build_corpus(
     progress: Callable[[str], None] | None = None,
     on_files: Callable[[int], None] | None = None,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build ``out_dir`` from the documents in ``inputs`` (files or folders).
 
@@ -253,11 +340,15 @@ def build_corpus(
         Called once with the number of files found.
     workers:
         Worker processes for extraction (default: all cores; small builds run in this process).
+    executor:
+        Run extraction on this ``concurrent.futures.Executor`` instead, for example a Dask
+        cluster's (``distributed.Client(address).get_executor()``); the files must be
+        readable at the same paths on its workers.
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
     with build_lock(out):
-        return _build(inputs, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers)
+        return _build(inputs, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor)
 
 
 @contextmanager
@@ -297,59 +388,64 @@ def _build(
     progress: Callable[[str], None] | None,
     on_files: Callable[[int], None] | None,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
+    """Extract what changed, streaming each document's statements into a copy of the
+    store as it comes; then the shared graph, the dataset files, the store swap and,
+    last, the manifest."""
     files, problems = discover(inputs)
     if on_files:
         on_files(len(files))
     report = BuildReport(out_dir=str(out), problems=problems)
-    extractions: list[Extraction] = []
-    changed: list[Extraction] = []
-    names: set[str] = set()
-    previous = _previous_inputs(out)
+    (out / EXTRACTIONS).mkdir(parents=True, exist_ok=True)
+    parts = _Parts(out)
     in_store = stored_documents(out)
+    summaries: dict[str, DocumentSummary] = {}
     todo: list[tuple[Path, str]] = []
-    reused_docs: dict[str, tuple[Extraction, str | None]] = {}
     for path, name in files:
-        reused = _reuse(out, path, name, previous, in_store)
-        if reused is not None:
-            reused_docs[name] = reused
-        else:
+        try:
+            found = parts.reusable(name, _sha256(path))
+        except OSError:
+            found = None  # the reader reports why
+        if found is None:
             todo.append((path, name))
-    results = dict(_extract_all(todo, encoding=encoding, workers=workers, progress=progress))
-    for path, name in files:
-        if name in reused_docs:
-            ex, encoding_used = reused_docs[name]
+        else:
+            summaries[name] = found
+    update = StoreUpdate(out, keep=any(s.sha256[:16] in in_store for s in summaries.values()))
+    try:
+        for name, summary in summaries.items():
             report.unchanged.append(name)
+            if summary.sha256[:16] not in in_store:  # resuming an interrupted build
+                update.add(summary.sha256[:16], parts.files(name, summary.sha256[:16])[0].read_bytes())
             if progress:
                 progress(name)
-        else:
-            outcome = results[name]
+        for name, outcome in _extract_all(todo, encoding=encoding, workers=workers, executor=executor):
             if isinstance(outcome, Problem):
                 report.problems.append(outcome)
-                continue
-            ex, encoding_used = outcome
-            changed.append(ex)
-            report.processed.append(name)
-        extractions.append(ex)
-        names.add(name)
-        for w in ex.warnings:
-            report.problems.append(Problem(str(path), w, "warning"))
-        report.documents.append(
-            DocumentSummary(
-                name=name,
-                sha256=ex.sha256,
-                format=ex.format,
-                encoding=encoding_used,
-                tasks=len(ex.tasks),
-                assignments=sum(len(t.mentions) for t in ex.tasks),
-                warnings=list(ex.warnings),
-            )
-        )
-    _write_extractions(out, extractions)
-    current = {ex.doc_id for ex in extractions}
-    report.quads = update_store(out, changed, remove=in_store - current, everything=extractions)
+            else:
+                parts.write(outcome)
+                update.add(outcome.summary.sha256[:16], outcome.rdf.graph)
+                summaries[name] = outcome.summary
+                report.processed.append(name)
+            if progress:
+                progress(name)
+        for path, name in files:
+            if name in summaries:
+                report.documents.append(summaries[name])
+                report.problems.extend(Problem(str(path), w, "warning") for w in summaries[name].warnings)
+        pairs = [parts.files(d.name, d.sha256[:16]) for d in report.documents]
+        shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
+        update.finish({d.sha256[:16] for d in report.documents}, shared)
+        write_dataset_files(out, shared, ((nq, trig) for nq, trig, _ in pairs))
+    except BaseException:
+        update.abort()
+        raise
+    report.quads = update.added
+    update.commit()
+    parts.publish(report.documents)
     report.seconds = time.perf_counter() - t0
     _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    parts.prune(report.documents)
     return report
 
 

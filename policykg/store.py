@@ -1,21 +1,25 @@
 """The embedded on-disk SPARQL store (pyoxigraph) and the dataset files.
 
-``graph/store/`` holds a pyoxigraph store: one named graph per document plus
-one for the ontology. A rebuild replaces only the named graphs of documents
-whose sha256 changed. ``graph/dataset.nq`` (sorted N-Quads, byte-identical for
-the same input) and ``graph/dataset.trig`` are dumped from it for other triple
-stores and for rdflib.
+``graph/store/`` holds a pyoxigraph store: one named graph per document, one
+shared graph of units and places, and one for the ontology. Each document's
+statements are serialized once, when it is extracted, into part files
+(``graph/parts/``); a build streams them into the store in bulk-loaded batches,
+and a rebuild replaces only the named graphs of documents whose sha256 changed.
+``graph/dataset.nq`` and ``graph/dataset.trig`` are the part files joined, graph
+by graph (lines sorted within each graph, byte-identical for the same input),
+for other triple stores and for rdflib.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .atomic import write_bytes
+from .atomic import open_atomic
 from .errors import GraphNotBuiltError
 from .namespace import ONTOLOGY_IRI, PREFIXES
 from .paths import ONTOLOGY_DIR, resource
@@ -27,7 +31,6 @@ NQUADS = "dataset.nq"
 TRIG = "dataset.trig"
 ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl", "themes.ttl")
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
-
 
 
 def open_store(graph_dir: str | Path, *, read_only: bool = False) -> ox.Store:
@@ -55,75 +58,133 @@ def stored_documents(graph_dir: str | Path) -> set[str]:
     return document_graphs(store)
 
 
-def update_store(
-    graph_dir: str | Path, extractions: Iterable[Extraction], remove: Iterable[str], everything: Iterable[Extraction] = ()
-) -> int:
+@dataclass(frozen=True)
+class DocumentRDF:
+    """One document's statements, serialized once (in the worker that extracted it)."""
+
+    #: its named graph as N-Quads, lines sorted
+    graph: bytes
+    #: its statements about units and places (for the shared graph), N-Quads, lines sorted
+    shared: bytes
+    #: its named graph as TriG, without ``@prefix`` lines (see :func:`trig_header`)
+    trig: bytes
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(set(data.splitlines()))
+    return b"".join(line + b"\n" for line in lines if line)
+
+
+def _without_prefixes(trig: bytes) -> bytes:
+    return b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@prefix "))
+
+
+def trig_header() -> bytes:
+    """The ``@prefix`` lines that start ``dataset.trig``."""
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(PREFIXES.items())).encode("utf-8")
+
+
+def document_rdf(ex: Extraction) -> DocumentRDF:
+    """Serialize one extraction: its named graph (N-Quads and TriG) and its shared statements."""
+    g = graph_iri(ex.doc_id)
+    mine: dict[ox.Quad, None] = {}
+    shared: list[ox.Quad] = []
+    for q in extraction_quads(ex):
+        if q.graph_name == g:
+            mine[q] = None
+        else:
+            shared.append(q)
+    return DocumentRDF(
+        graph=_sorted_lines(ox.serialize(mine, format=ox.RdfFormat.N_QUADS) or b""),
+        shared=_sorted_lines(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b""),
+        trig=_without_prefixes(ox.serialize(mine, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""),
+    )
+
+
+class StoreUpdate:
     """Apply a build to a copy of the store, then swap the copy in whole.
 
-    The copy is a pyoxigraph backup (hard links, cheap); the previous store is
-    untouched until the final rename, so a build killed at any point leaves
-    the previous store usable. Also writes the dataset files. Returns quads added.
+    The copy is a pyoxigraph backup (hard links, cheap) when documents of the
+    previous build are kept, else an empty store; the previous store is untouched
+    until :meth:`commit`, so a build killed at any point leaves it usable.
+    Documents are streamed in: their N-Quads are buffered and bulk-loaded in
+    batches of ``batch_bytes``, so memory does not grow with the corpus.
     """
-    import shutil
 
-    out = Path(graph_dir)
-    final, work, old = out / STORE, out / ".store-new", out / ".store-old"
-    shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-    if final.is_dir():
-        try:
-            ox.Store.read_only(str(final)).backup(str(work))
-        except OSError:
-            shutil.rmtree(work, ignore_errors=True)  # damaged: start afresh (all documents were re-extracted)
-    store = ox.Store(str(work))
-    added = replace_documents(store, extractions, remove, everything=everything)
-    load_ontology(store)
-    store.flush()
-    write_dataset_files(store, out)
-    del store
-    if final.exists():
-        os.replace(final, old)
-    os.replace(work, final)
-    shutil.rmtree(old, ignore_errors=True)
-    return added
+    def __init__(self, graph_dir: str | Path, *, keep: bool, batch_bytes: int = 32 << 20) -> None:
+        import shutil
+
+        self.out = Path(graph_dir)
+        self.final, self.work = self.out / STORE, self.out / ".store-new"
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.out / ".store-old", ignore_errors=True)
+        if keep and self.final.is_dir():
+            try:
+                ox.Store.read_only(str(self.final)).backup(str(self.work))
+            except OSError:
+                shutil.rmtree(self.work, ignore_errors=True)  # damaged: start afresh
+        self.store = ox.Store(str(self.work))
+        self.present = document_graphs(self.store)
+        self.loaded: set[str] = set()
+        self.added = 0
+        self._batch: list[bytes] = []
+        self._size = 0
+        self._limit = batch_bytes
+
+    def add(self, doc_id: str, nquads: bytes) -> None:
+        """Replace the named graph of one document by these N-Quads."""
+        if doc_id in self.present and doc_id not in self.loaded:
+            self.store.remove_graph(graph_iri(doc_id))
+        self.loaded.add(doc_id)
+        self._batch.append(nquads)
+        self._size += len(nquads)
+        self.added += nquads.count(b"\n")
+        if self._size >= self._limit:
+            self._load()
+
+    def _load(self) -> None:
+        if self._batch:
+            # bulk loading is not transactional, which is safe here: this store is a copy
+            # that replaces the real one only when it is complete (see commit)
+            self.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS, lenient=True)
+        self._batch, self._size = [], 0
+
+    def finish(self, keep: Iterable[str], shared: bytes) -> None:
+        """Drop the graphs of documents not in ``keep``, set the shared graph to these
+        (sorted, unique) N-Quads, reload the ontology and flush."""
+        self._load()
+        for doc_id in self.present - set(keep) - self.loaded:
+            self.store.remove_graph(graph_iri(doc_id))
+        old = set(self.store.quads_for_pattern(None, None, None, SHARED_GRAPH))
+        new = set(ox.parse(shared, format=ox.RdfFormat.N_QUADS))
+        for q in old - new:
+            self.store.remove(q)
+        self.store.bulk_extend(new - old)
+        self.added += len(new - old)
+        load_ontology(self.store)
+        self.store.flush()
+
+    def commit(self) -> None:
+        """Swap the updated copy in for the store."""
+        import shutil
+
+        old = self.out / ".store-old"
+        del self.store
+        if self.final.exists():
+            os.replace(self.final, old)
+        os.replace(self.work, self.final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        import shutil
+
+        del self.store
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def document_graphs(store: ox.Store) -> set[str]:
     """doc ids whose named graph is in the store."""
     return {g.value[len(GRAPH_PREFIX) :] for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(GRAPH_PREFIX)}
-
-
-def replace_documents(
-    store: ox.Store, extractions: Iterable[Extraction], remove: Iterable[str] = (), *, everything: Iterable[Extraction] = ()
-) -> int:
-    """Replace the named graphs of these documents (and drop those of ``remove``), then
-    rebuild the shared graph of units and places from ``everything`` (all documents of the
-    build); returns quads added."""
-    added: list[ox.Quad] = []
-    shared_of: dict[str, list[ox.Quad]] = {}  # the shared quads of the documents built here, kept for below
-    for doc_id in remove:
-        store.remove_graph(graph_iri(doc_id))
-    for ex in extractions:
-        g = graph_iri(ex.doc_id)
-        if store.contains_named_graph(g):
-            store.remove_graph(g)
-        mine = shared_of[ex.doc_id] = []
-        for q in extraction_quads(ex):
-            if q.graph_name == g:
-                added.append(q)
-            elif q.graph_name == SHARED_GRAPH:
-                mine.append(q)
-    shared: set[ox.Quad] = set()
-    for ex in everything:
-        done = shared_of.get(ex.doc_id)
-        shared.update(done if done is not None else (q for q in extraction_quads(ex) if q.graph_name == SHARED_GRAPH))
-    if store.contains_named_graph(SHARED_GRAPH):
-        store.remove_graph(SHARED_GRAPH)
-    # bulk loading is not transactional, which is safe here: this store is a copy that
-    # replaces the real one only when it is complete (see update_store)
-    store.bulk_extend(added)
-    store.bulk_extend(shared)
-    return len(added) + len(shared)
 
 
 def load_ontology(store: ox.Store) -> None:
@@ -134,33 +195,34 @@ def load_ontology(store: ox.Store) -> None:
         store.load(path=str(resource(ONTOLOGY_DIR, name)), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
 
 
-def sorted_nquads(store: ox.Store) -> bytes:
-    """All quads as N-Quads, lines sorted: the same input gives the same bytes."""
-    data = store.dump(format=ox.RdfFormat.N_QUADS) or b""
-    lines = sorted(set(data.decode("utf-8").splitlines()))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+def _ontology_quads() -> list[ox.Quad]:
+    store = ox.Store()
+    load_ontology(store)
+    return list(store)
 
 
-DATASET_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tuple[Path, Path]]) -> None:
+    """Write ``dataset.nq`` and ``dataset.trig`` atomically, streaming: the ontology graph,
+    the shared graph, then each document's graph from its ``(N-Quads, TriG)`` part files
+    (in the order given). Lines are sorted within each graph, so the same input gives
+    the same bytes."""
+    import shutil
 
-
-def _reserialize(nquads: bytes, fmt: str) -> bytes:
-    """Sorted N-Quads in another of :data:`DATASET_FORMATS` (prefixes where the syntax has them)."""
-    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-    return ox.serialize(quads, format=DATASET_FORMATS[fmt], prefixes=PREFIXES if fmt != "jsonld" else None) or b""
-
-
-def write_dataset_files(store: ox.Store, graph_dir: str | Path) -> None:
-    """Dump ``dataset.nq`` (sorted) and ``dataset.trig`` atomically."""
     out = Path(graph_dir)
-    nquads = sorted_nquads(store)
-    write_bytes(out / NQUADS, nquads)
-    write_bytes(out / TRIG, _reserialize(nquads, "trig"))
+    onto = _ontology_quads()
+    head_nq = _sorted_lines(ox.serialize(onto, format=ox.RdfFormat.N_QUADS) or b"") + shared
+    shared_quads = list(ox.parse(shared, format=ox.RdfFormat.N_QUADS))
+    head_trig = trig_header() + b"".join(
+        _without_prefixes(ox.serialize(qs, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
+        for qs in (sorted(onto, key=str), shared_quads)
+    )
+    parts = list(parts)
+    for name, head, which in ((NQUADS, head_nq, 0), (TRIG, head_trig, 1)):
+        with open_atomic(out / name) as fh:
+            fh.write(head)
+            for pair in parts:
+                with open(pair[which], "rb") as src:
+                    shutil.copyfileobj(src, fh, 1 << 20)
 
 
 def load_dataset(graph_dir: str | Path):
@@ -176,13 +238,26 @@ def load_dataset(graph_dir: str | Path):
 
 
 
+DATASET_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
 def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
-    """The dataset in another syntax: ``trig``, ``nquads`` (sorted), ``turtle`` (all
-    graphs merged into one, for tools without named graphs) or ``jsonld``."""
+    """The dataset in another syntax: ``trig``, ``nquads`` (the files the build wrote),
+    ``turtle`` (all graphs merged into one, for tools without named graphs) or ``jsonld``."""
+    out = Path(graph_dir)
+    if fmt in ("nquads", "trig"):
+        path = out / (NQUADS if fmt == "nquads" else TRIG)
+        if not path.exists():
+            raise GraphNotBuiltError(f"{graph_dir}: no {path.name} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
+        return path.read_bytes()
     store = open_store(graph_dir, read_only=True)
-    if fmt == "nquads":
-        return sorted_nquads(store)
     if fmt == "turtle":
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)}
         return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    return _reserialize(sorted_nquads(store), fmt)
+    quads = ox.parse(_sorted_lines(store.dump(format=ox.RdfFormat.N_QUADS) or b""), format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=DATASET_FORMATS[fmt]) or b""

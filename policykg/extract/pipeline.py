@@ -66,10 +66,11 @@ def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
 def role_labels(doc: Doc) -> Doc:
     """Find labelled lists; an unlabelled unit cell is one list in its column's role."""
     lists: list[Span] = []
-    labelled = find_labels(doc.text, cell=doc._.in_cell)
+    text = doc.text  # built from the tokens at each access: read it once
+    labelled = find_labels(text, cell=doc._.in_cell)
     if doc._.in_cell:
-        first = labelled[0].label_start if labelled else len(doc.text)
-        if doc.text[:first].strip():
+        first = labelled[0].label_start if labelled else len(text)
+        if text[:first].strip():
             span = _span(doc, 0, first, doc._.default_role or "responsible")
             if span is not None:
                 lists.append(span)
@@ -85,9 +86,10 @@ def role_labels(doc: Doc) -> Doc:
 def unit_mentions(doc: Doc) -> Doc:
     """Split every list span into unit mention spans."""
     units: list[Span] = []
+    text = doc.text
     for lst in doc.spans["lists"]:
-        found = split_units_with_roles(doc.text, lst.start_char, lst.end_char)
-        listed = doc.text[lst.start_char : lst.end_char]
+        found = split_units_with_roles(text, lst.start_char, lst.end_char)
+        listed = text[lst.start_char : lst.end_char]
         first_leads = lst.label_ == "responsible" and (doc._.first_leads or FIRST_LEADS_RE.search(listed))
         others_support = first_leads and OTHERS_SUPPORT_RE.search(listed)
         for n, (_name, s, e, marked) in enumerate(found):
