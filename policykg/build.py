@@ -27,6 +27,7 @@ from .errors import BuildLockedError, GraphNotBuiltError, IngestError
 from .extract import extract_document
 from .extract.pipeline import PIPELINE_VERSION
 from .ingest import read_document, supported
+from .rdf import graph_iri
 from .records import Extraction, Problem, extraction_from_dict
 from .resolve import resolve_units
 from .store import DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
@@ -469,6 +470,19 @@ def manifest(report: BuildReport) -> dict[str, Any]:
         },
         "problems": [p.__dict__ for p in report.problems],
     }
+
+
+def document_graph_files(graph_dir: str | Path) -> list[tuple[str, Path]]:
+    """Each document's named graph IRI and its N-Quads part file, as the last build wrote them."""
+    out = Path(graph_dir)
+    try:
+        inputs = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["inputs"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise GraphNotBuiltError(f"{graph_dir}: no usable {MANIFEST} here ({exc}). Run `policykg build DOCS_DIR -o {graph_dir}` first") from None
+    return [
+        (graph_iri(d["sha256"][:16]).value, Path(f"{out / PARTS / _stem(d['name'])}.{d['sha256'][:16]}.nq"))
+        for d in inputs
+    ]
 
 
 def load_extractions(graph_dir: str | Path) -> list[Extraction]:

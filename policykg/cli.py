@@ -58,12 +58,21 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-w", "--workers", type=int, default=None, help="Worker processes for extraction (default: all cores).")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Extract on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a cluster "
+                   "of --workers local processes. Workers need the documents at the same paths.")
 @_errors
-def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, quiet: bool, workers: int | None) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, quiet: bool, workers: int | None,
+          dask_address: str | None) -> None:
     """Build a graph from documents (files or folders of .txt, .html, .docx, .pdf).
+
+    Unchanged documents (same sha256) are not extracted again, and an interrupted build
+    resumes where it stopped.
 
     Example: policykg build data/samples -o graph/
     """
+    from contextlib import nullcontext
+
     from tqdm import tqdm
 
     from .build import build_corpus
@@ -78,7 +87,16 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
         bar.set_postfix_str(name[-30:], refresh=False)
         bar.update(1)
 
-    report = build_corpus(inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files, workers=workers)
+    if dask_address:
+        from .cluster import dask_executor
+
+        pool: Any = dask_executor(dask_address, workers)
+    else:
+        pool = nullcontext()
+    with pool as executor:
+        report = build_corpus(
+            inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor
+        )
     if bar is not None:
         bar.close()
     click.echo(
@@ -86,20 +104,31 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
         f"{len(report.unchanged)} unchanged), {report.tasks} tasks, {report.assignments} assignments "
         f"in {report.seconds:.1f} s."
     )
-    for d in report.documents:
-        click.echo(f"  {d.name}: {d.tasks} tasks, {d.assignments} assignments")
+    if len(report.documents) <= LIST_AT_MOST:
+        for d in report.documents:
+            click.echo(f"  {d.name}: {d.tasks} tasks, {d.assignments} assignments")
     if report.skipped:
         click.echo(f"Skipped {len(report.skipped)} file(s):")
-        for p in report.skipped:
-            click.echo(f"  {p.path}: {p.message}")
+        _some(f"  {p.path}: {p.message}" for p in report.skipped)
     warnings = [p for p in report.problems if p.severity == "warning"]
     if warnings:
         click.echo(f"{len(warnings)} warning(s):")
-        for p in warnings:
-            click.echo(f"  {p.path}: {p.message}")
+        _some(f"  {p.path}: {p.message}" for p in warnings)
     click.echo(f"Manifest: {Path(out_dir) / 'manifest.json'}")
     if strict and report.skipped:
         raise click.ClickException(f"{len(report.skipped)} file(s) were skipped (--strict)")
+
+
+#: a build lists its documents, skipped files and warnings one per line up to this many
+LIST_AT_MOST = 50
+
+
+def _some(lines: Any) -> None:
+    lines = list(lines)
+    for line in lines[:LIST_AT_MOST]:
+        click.echo(line)
+    if len(lines) > LIST_AT_MOST:
+        click.echo(f"  … and {len(lines) - LIST_AT_MOST} more (all are listed in manifest.json)")
 
 
 @main.group()

@@ -1,14 +1,38 @@
 """``policykg`` commands on the knowledge graph: query, sparql, list-queries, units,
-validate, serve. Registered on the main group by importing this module."""
+validate, serve, push. Registered on the main group by importing this module."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .cli import FORMATS, _emit, _errors, main
+
+
+def _remote(func: Any) -> Any:
+    """The options that send a query command to a SPARQL server instead of the embedded store."""
+    func = click.option("--password", envvar="POLICYKG_PASSWORD", default=None,
+                        help="Password for --endpoint (or set POLICYKG_PASSWORD).")(func)
+    func = click.option("--user", default=None, help="User name for --endpoint (HTTP Basic or Digest).")(func)
+    func = click.option("--endpoint", default=None, metavar="URL",
+                        help="Run on this SPARQL endpoint (after `policykg push`) instead of GRAPH_DIR's store.")(func)
+    return func
+
+
+def _runner(graph_dir: Path, endpoint: str | None, user: str | None, password: str | None) -> Any:
+    """A function (text, bindings) → Result on the embedded store or on a server."""
+    if endpoint:
+        from .remote import run_remote
+
+        return lambda text, bindings=None: run_remote(endpoint, text, bindings, user=user, password=password)
+    from .query import run_store
+    from .store import open_store
+
+    store = open_store(graph_dir, read_only=True)
+    return lambda text, bindings=None: run_store(store, text, bindings)
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -27,17 +51,19 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-p", "--param", "params", multiple=True, help="A parameter as NAME=VALUE (repeatable).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@_remote
 @_errors
-def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str, output: str | None) -> None:
+def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str, output: str | None,
+                  endpoint: str | None, user: str | None, password: str | None) -> None:
     """Run a named query (see list-queries); parameters are bound, never pasted into the query.
 
     Example: policykg query tasks-by-unit --param unit=县财政局 --param jurisdiction=遂溪县 --param role=lead
     """
-    from .query import bind_params, format_result, get_query, run_store
-    from .store import open_store
+    from .query import bind_params, format_result, get_query
 
     q = get_query(name)
-    res = run_store(open_store(graph_dir, read_only=True), q.text, bind_params(q, _params(params)))
+    bindings = bind_params(q, _params(params))
+    res = _runner(graph_dir, endpoint, user, password)(q.text, bindings)
     _emit(format_result(res, fmt), output)
 
 
@@ -47,14 +73,15 @@ def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str,
 @click.option("-f", "--file", "file", type=click.Path(exists=True, path_type=Path), help="Read the query from a .rq file.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@_remote
 @_errors
-def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, output: str | None) -> None:
+def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, output: str | None,
+           endpoint: str | None, user: str | None, password: str | None) -> None:
     """Run a SPARQL SELECT or ASK query on the graph (default graph = union of all documents).
 
     Example: policykg sparql 'SELECT ?u WHERE { ?t pkg:leadUnit ?x . ?x skos:prefLabel ?u } LIMIT 5' graph/
     """
-    from .query import format_result, run_store
-    from .store import open_store
+    from .query import format_result
 
     if file is not None:
         if text is not None:  # `sparql --file q.rq graph/`: the one argument is the graph
@@ -62,7 +89,7 @@ def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, outpu
         text = file.read_text(encoding="utf-8")
     if not text:
         raise click.UsageError("give a query as an argument or with --file")
-    _emit(format_result(run_store(open_store(graph_dir, read_only=True), text), fmt), output)
+    _emit(format_result(_runner(graph_dir, endpoint, user, password)(text), fmt), output)
 
 
 @main.command(name="list-queries")
@@ -87,22 +114,22 @@ def list_queries_command(fmt: str) -> None:
 @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
 @click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@_remote
 @_errors
-def units(graph_dir: Path, jurisdiction: str | None, fmt: str) -> None:
+def units(graph_dir: Path, jurisdiction: str | None, fmt: str, endpoint: str | None, user: str | None, password: str | None) -> None:
     """List every unit with its type, kind, aliases, jurisdiction and task counts,
     then the mentions left for review (units no type rule recognises).
 
     Example: policykg units graph/ --jurisdiction 遂溪县
     """
-    from .query import bind_params, format_result, get_query, run_store
-    from .store import open_store
+    from .query import bind_params, format_result, get_query
 
-    store = open_store(graph_dir, read_only=True)
+    run = _runner(graph_dir, endpoint, user, password)
     params = {"jurisdiction": jurisdiction} if jurisdiction else {}
     q = get_query("units")
-    click.echo(format_result(run_store(store, q.text, bind_params(q, params)), fmt), nl=False)
+    click.echo(format_result(run(q.text, bind_params(q, params)), fmt), nl=False)
     review = get_query("unresolved-mentions")
-    res = run_store(store, review.text, bind_params(review, params))
+    res = run(review.text, bind_params(review, params))
     if fmt == "table":
         click.echo(f"\nMentions left for review (no unit type recognised): {len(res.rows) or 'none'}")
         if res.rows:
@@ -151,3 +178,47 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int) 
     finally:
         server.server_close()
         server.endpoint.close()  # type: ignore[attr-defined]
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's Graph Store Protocol service (Virtuoso: http://HOST:8890/sparql-graph-crud-auth).")
+@click.option("--sparql", "sparql_url", default=None, metavar="URL",
+              help="The server's query endpoint: send only the graphs it lacks, delete those of removed documents.")
+@click.option("--user", default=None, help="User name (HTTP Basic or Digest).")
+@click.option("--password", envvar="POLICYKG_PASSWORD", default=None, help="Password (or set POLICYKG_PASSWORD).")
+@click.option("--threads", default=4, show_default=True, type=int, help="Requests in flight at once.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@_errors
+def push(graph_dir: Path, endpoint: str, sparql_url: str | None, user: str | None, password: str | None,
+         threads: int, quiet: bool) -> None:
+    """Load the graph into a SPARQL 1.1 server (Graph Store HTTP Protocol), one named
+    graph per document; then query it with `--endpoint` on query, sparql and units.
+
+    Example: policykg push graph/ --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth
+    --sparql http://127.0.0.1:8890/sparql --user dba
+    """
+    import sys
+
+    from tqdm import tqdm
+
+    from .remote import push as push_graphs
+
+    bar: Any = None
+
+    def on_graphs(n: int) -> None:
+        nonlocal bar
+        bar = tqdm(total=n, unit="graph", desc="pushing", disable=quiet, file=sys.stderr)
+
+    def progress(_iri: str) -> None:
+        bar.update(1)
+
+    report = push_graphs(graph_dir, endpoint, sparql=sparql_url, user=user, password=password, threads=threads,
+                         progress=progress, on_graphs=on_graphs)
+    if bar is not None:
+        bar.close()
+    click.echo(
+        f"Pushed {graph_dir} to {endpoint}: {len(report.sent)} graph(s) sent ({report.triples} triples), "
+        f"{report.unchanged} already there, {len(report.deleted)} deleted, in {report.seconds:.1f} s."
+    )

@@ -128,21 +128,21 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def with_values(text: str, bindings: Mapping[str, ox.Literal]) -> str:
-    """Add a ``VALUES`` block of terms at the start of the query's top-level WHERE group.
+    """Add ``VALUES`` blocks of terms at the start of the query's top-level WHERE group.
 
-    The terms are serialised by pyoxigraph, so every value stays one RDF literal:
+    The terms are serialised by pyoxigraph, so every value stays one RDF literal. One
+    block per variable (a join of one-row tables is the one row of all of them):
+    Virtuoso 7.2 fails on a several-variable block in some queries.
 
     >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('" } ; DROP ALL ; #')})
-    'SELECT ?s WHERE { VALUES (?o) { ("\\\\" } ; DROP ALL ; #") }\\n ?s ?p ?o }'
+    'SELECT ?s WHERE { VALUES ?o { "\\\\" } ; DROP ALL ; #" }\\n ?s ?p ?o }'
     """
     if not bindings:
         return text
     m = _WHERE.search(text)
     if not m:
         raise QueryError("a parameterised query needs a WHERE { … } clause")
-    names = sorted(bindings)
-    row = " ".join(str(bindings[n]) for n in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+    block = "".join(f" VALUES ?{n} {{ {bindings[n]} }}\n" for n in sorted(bindings))
     return text[: m.end()] + block + text[m.end() :]
 
 

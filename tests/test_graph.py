@@ -331,3 +331,21 @@ def test_parallel_build_gives_the_same_dataset(tmp_path: Path, samples_dir: Path
     report = build_corpus([docs], two, workers=2)  # 10 files: a pool of two processes
     assert len(report.processed) == 10
     assert (one / NQUADS).read_bytes() == (two / NQUADS).read_bytes()
+
+
+def test_build_on_a_dask_cluster_gives_the_same_dataset(tmp_path: Path, samples_dir: Path) -> None:
+    """The extraction step on a local Dask cluster of two worker processes: the same code
+    path as the process pool, the same dataset."""
+    from policykg.cluster import dask_executor
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(2):
+        for p in samples_dir.glob("*.txt"):
+            (docs / f"{i}-{p.name}").write_text(p.read_text(encoding="utf-8") + f"\n{i}\n", encoding="utf-8")
+    here, there = tmp_path / "here", tmp_path / "there"
+    build_corpus([docs], here, workers=1)
+    with dask_executor("local", workers=2) as executor:
+        report = build_corpus([docs], there, executor=executor)
+    assert len(report.processed) == 10 and not report.skipped
+    assert (here / NQUADS).read_bytes() == (there / NQUADS).read_bytes()
