@@ -4,7 +4,8 @@
 
 Every document is clearly marked synthetic (its first line says so). Documents are
 assembled from the task sentences of the bundled samples (their unit lists and labels
-removed), set in real counties and districts from the packaged gazetteer, assigned to
+removed; some set in a made-up town and village), set in real counties and districts
+from the packaged gazetteer, assigned to
 county departments, and laid out in one of six ways: items ending in （责任单位：…）,
 items with （牵头单位：…；配合单位：…）, a tab-separated task table, a table flattened one
 cell per line, an HTML table and a Word table. The same seed gives the same corpus. Next
@@ -33,6 +34,9 @@ DEPARTMENTS = [
 ]
 PARTY = ["委组织部", "委宣传部", "委统战部", "委政法委", "委党史研究室"]
 COLLECTIVE = ["各镇人民政府", "各镇党委政府", "各乡镇（街道）"]
+#: made-up town and village names, put before some task sentences ("在石门镇东坑村…")
+TOWNS = ["城关", "新安", "石门", "东山", "龙湾", "河口", "清溪", "白沙", "长岭", "西坪"]
+VILLAGES = ["东坑", "上洋", "禾田", "大塘", "南岗", "石桥", "新屋", "下围"]
 LAYOUTS = ("items", "labels", "tsv", "flat", "html", "docx")
 CN_NUM = "一二三四五六七八九十"
 
@@ -86,6 +90,8 @@ def make_document(rng: random.Random, pool: list[str], county: str, city: str, l
         section = f"{CN_NUM[s]}、{rng.choice(['加强基础设施建设', '提升公共服务水平', '发展特色产业', '保护红色资源', '改善人居环境', '健全帮扶机制', '深化改革创新'])}"
         for i in range(tasks_per):
             text = rng.choice(pool)
+            if rng.random() < 0.3:
+                text = f"在{rng.choice(TOWNS)}镇{rng.choice(VILLAGES)}村{text}"
             k = rng.randint(1, 4)
             chosen = rng.sample(units, k) + ([rng.choice(COLLECTIVE)] if rng.random() < 0.4 else [])
             with_roles = layout != "items" and rng.random() < 0.7
