@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,26 +41,49 @@ class RemoteError(PolicyKGError):
     """The server refused a request or could not be reached."""
 
 
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
-    """An opener that answers HTTP Basic or Digest challenges with these credentials."""
-    handlers: list[Any] = []
-    if user is not None:
-        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        mgr.add_password(None, url, user, password or "")
-        handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
-    return urllib.request.build_opener(*handlers)
+class _Client:
+    """HTTP to one server, with credentials. Each thread has its own session; with Digest
+    (Virtuoso) a session first learns the server's nonce with a bodiless request, so that
+    large uploads are sent once, already authenticated (a server answering 401 while a
+    large body is still being sent breaks the connection)."""
 
+    def __init__(self, url: str, user: str | None, password: str | None) -> None:
+        self.url, self.user, self.password = url, user, password
+        self.local = threading.local()
 
-def _send(opener: urllib.request.OpenerDirector, req: urllib.request.Request, what: str) -> bytes:
-    try:
-        with opener.open(req, timeout=TIMEOUT) as r:
-            return bytes(r.read())
-    except urllib.error.HTTPError as exc:
-        body = exc.read()[:500].decode("utf-8", "replace").strip()
-        hint = " (check --user/--password)" if exc.code in (401, 403) else ""
-        raise RemoteError(f"{what}: the server answered {exc.code} {exc.reason}{hint}: {body}") from None
-    except OSError as exc:
-        raise RemoteError(f"{what}: cannot reach {req.full_url.split('?')[0]}: {exc}. Is the server running?") from None
+    def session(self) -> Any:
+        import requests
+        from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+
+        s = getattr(self.local, "session", None)
+        if s is None:
+            s = requests.Session()
+            if self.user is not None:
+                asked = self._send(s, "HEAD", self.url, "connect").headers.get("WWW-Authenticate", "")
+                if asked.lower().startswith("digest"):
+                    s.auth = HTTPDigestAuth(self.user, self.password or "")
+                    self._send(s, "HEAD", self.url, "log in")  # learns the nonce
+                else:
+                    s.auth = HTTPBasicAuth(self.user, self.password or "")
+            self.local.session = s
+        return s
+
+    def _send(self, s: Any, method: str, url: str, what: str, **kw: Any) -> Any:
+        import requests
+
+        try:
+            r = s.request(method, url, timeout=TIMEOUT, **kw)
+        except requests.RequestException as exc:
+            raise RemoteError(f"{what}: cannot reach {url.split('?')[0]}: {exc}. Is the server running?") from None
+        if r.status_code in (401, 403) and (s.auth is not None or method != "HEAD"):
+            raise RemoteError(f"{what}: the server answered {r.status_code} {r.reason} (check --user/--password)")
+        return r
+
+    def request(self, method: str, url: str, what: str, **kw: Any) -> bytes:
+        r = self._send(self.session(), method, url, what, **kw)
+        if r.status_code >= 400:
+            raise RemoteError(f"{what}: the server answered {r.status_code} {r.reason}: {r.text[:500].strip()}")
+        return bytes(r.content)
 
 
 def _prologue(text: str) -> str:
@@ -88,13 +110,11 @@ def run_remote(
     """Run SPARQL (SELECT or ASK) on a server's query endpoint; rows as :func:`query.run_store` gives them."""
     body, separators = _ascii_separators(with_values(text, bindings or {}))
     body = _prologue(body) + body
-    req = urllib.request.Request(
-        endpoint,
+    raw = _Client(endpoint, user, password).request(
+        "POST", endpoint, "query",
         data=urllib.parse.urlencode({"query": body}).encode("utf-8"),
         headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-        method="POST",
     )
-    raw = _send(_opener(endpoint, user, password), req, "query")
     try:
         data = json.loads(raw)
     except ValueError:
@@ -237,21 +257,20 @@ def push(
     gone = sorted(there - {iri for iri, _ in graphs})
     if on_graphs:
         on_graphs(len(todo) + len(gone))
-    opener = _opener(gsp, user, password)
+    client = _Client(gsp, user, password)
 
     def send(item: tuple[str, Callable[[], bytes]]) -> tuple[str, int]:
         iri, get = item
         data = get()
         url = gsp + ("&" if "?" in gsp else "?") + urllib.parse.urlencode({"graph": iri})
         # N-Triples is Turtle, and every Graph Store server reads Turtle
-        req = urllib.request.Request(url, data=data, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"})
-        _send(opener, req, f"PUT graph {iri}")
+        client.request("PUT", url, f"PUT graph {iri}", data=data, headers={"Content-Type": "text/turtle; charset=utf-8"})
         return iri, data.count(b"\n")
 
     def delete(iri: str) -> tuple[str, int]:
         url = gsp + ("&" if "?" in gsp else "?") + urllib.parse.urlencode({"graph": iri})
         try:
-            _send(opener, urllib.request.Request(url, method="DELETE"), f"DELETE graph {iri}")
+            client.request("DELETE", url, f"DELETE graph {iri}")
         except RemoteError as exc:
             if " 404 " not in str(exc):
                 raise

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -155,12 +156,18 @@ class StoreUpdate:
         self._load()
         for doc_id in self.present - set(keep) - self.loaded:
             self.store.remove_graph(graph_iri(doc_id))
-        old = set(self.store.quads_for_pattern(None, None, None, SHARED_GRAPH))
-        new = set(ox.parse(shared, format=ox.RdfFormat.N_QUADS))
-        for q in old - new:
-            self.store.remove(q)
-        self.store.bulk_extend(new - old)
-        self.added += len(new - old)
+        # compare lines, not term objects: the shared graph is large, and a rebuild rarely changes it
+        tail = f" <{SHARED_GRAPH.value}> .".encode()
+        new = {line[: -len(tail)] + b" ." for line in shared.splitlines()}
+        old = set((self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH) or b"").splitlines())
+        gone, added = old - new, new - old
+        del old, new
+        if gone:
+            for q in ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_TRIPLES):
+                self.store.remove(ox.Quad(q.subject, q.predicate, q.object, SHARED_GRAPH))
+        if added:
+            self.store.bulk_load(b"\n".join(sorted(added)) + b"\n", format=ox.RdfFormat.N_TRIPLES, to_graph=SHARED_GRAPH, lenient=True)
+        self.added += len(added)
         load_ontology(self.store)
         self.store.flush()
 
@@ -206,23 +213,38 @@ def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tu
     the shared graph, then each document's graph from its ``(N-Quads, TriG)`` part files
     (in the order given). Lines are sorted within each graph, so the same input gives
     the same bytes."""
-    import shutil
-
     out = Path(graph_dir)
     onto = _ontology_quads()
     head_nq = _sorted_lines(ox.serialize(onto, format=ox.RdfFormat.N_QUADS) or b"") + shared
-    shared_quads = list(ox.parse(shared, format=ox.RdfFormat.N_QUADS))
     head_trig = trig_header() + b"".join(
         _without_prefixes(ox.serialize(qs, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
-        for qs in (sorted(onto, key=str), shared_quads)
+        for qs in (sorted(onto, key=str), ox.parse(shared, format=ox.RdfFormat.N_QUADS))
     )
     parts = list(parts)
     for name, head, which in ((NQUADS, head_nq, 0), (TRIG, head_trig, 1)):
         with open_atomic(out / name) as fh:
             fh.write(head)
+            fh.flush()
             for pair in parts:
-                with open(pair[which], "rb") as src:
-                    shutil.copyfileobj(src, fh, 1 << 20)
+                _append(fh, pair[which])
+
+
+def _append(fh: BinaryIO, path: Path) -> None:
+    """Append a file's bytes to an open file (copied by the kernel where it can)."""
+    import shutil
+
+    start = fh.seek(0, os.SEEK_END)
+    with open(path, "rb") as src:
+        try:
+            while os.copy_file_range(src.fileno(), fh.fileno(), 1 << 30):
+                pass
+            fh.seek(0, os.SEEK_END)
+            return
+        except OSError:  # not on this file system: copy through Python
+            os.ftruncate(fh.fileno(), start)
+            fh.seek(start)
+            src.seek(0)
+        shutil.copyfileobj(src, fh, 1 << 20)
 
 
 def load_dataset(graph_dir: str | Path):
