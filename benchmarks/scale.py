@@ -212,21 +212,23 @@ def kind(case: str, params: dict[str, str]) -> str:
     return "jurisdiction" if "jurisdiction" in params else "whole corpus"
 
 
-def time_queries(run: Any, cases: dict[str, dict[str, str]], *, runs: int, budget: float) -> dict[str, dict[str, Any]]:
+def time_queries(run: Any, cases: dict[str, dict[str, str]], *, runs: int, budget: float, cap: float) -> dict[str, dict[str, Any]]:
     """Median and p95 latency per case: a first run (a warm-up, when it takes under a
-    second; else the first sample), then more runs up to ``runs`` or ``budget`` seconds."""
+    second; else the first sample), then more runs while ``budget`` seconds last, up to
+    ``runs``. A run past ``cap`` seconds is stopped and the case reported as over it."""
     out = {}
     for case, params in cases.items():
         name = case.split("@")[0]
-        t0 = time.perf_counter()
-        rows = len(run(name, params).rows)
-        first = time.perf_counter() - t0
-        times: list[float] = [] if first < 1.0 else [first]
-        t_end = time.perf_counter() + budget
-        while len(times) < runs and (not times or time.perf_counter() < t_end):
-            t0 = time.perf_counter()
-            run(name, params)
-            times.append(time.perf_counter() - t0)
+        start = time.perf_counter()
+        try:
+            rows, first = run(name, params, cap)
+            times: list[float] = [] if first < 1.0 else [first]
+            while len(times) < runs and (not times or time.perf_counter() < start + budget):
+                times.append(run(name, params, cap)[1])
+        except TimeoutError:
+            out[case] = {"kind": kind(case, params), "rows": None, "n": 0, "median_ms": None, "p95_ms": None, "over_s": cap}
+            log(f"  {case:28} over {cap:.0f} s, stopped")
+            continue
         times.sort()
         out[case] = {"kind": kind(case, params), "rows": rows, "n": len(times),
                      "median_ms": statistics.median(times) * 1000,
@@ -236,6 +238,7 @@ def time_queries(run: Any, cases: dict[str, dict[str, str]], *, runs: int, budge
 
 
 def runner_store(graph: Path) -> Any:
+    """In this process, for picking parameters."""
     store = open_store(graph, read_only=True)
 
     def run(name: str, params: dict[str, str]) -> Any:
@@ -246,22 +249,68 @@ def runner_store(graph: Path) -> Any:
     return run
 
 
-def runner_rdflib(graph: Path) -> Any:
-    ds = load_dataset(graph)
+_ENGINE: Any = None
 
-    def run(name: str, params: dict[str, str]) -> Any:
-        q = get_query(name)
-        return run_rdflib(ds, q.text, bind_params(q, params))
 
-    return run
+def _open_engine(kind: str, graph: str) -> None:
+    global _ENGINE
+    _ENGINE = (kind, open_store(graph, read_only=True) if kind == "embedded" else load_dataset(graph))
+
+
+def _timed(name: str, params: dict[str, str]) -> tuple[int, float]:
+    kind, engine = _ENGINE
+    q = get_query(name)
+    bindings = bind_params(q, params)
+    t0 = time.perf_counter()
+    res = run_store(engine, q.text, bindings) if kind == "embedded" else run_rdflib(engine, q.text, bindings)
+    return len(res.rows), time.perf_counter() - t0
+
+
+class Capped:
+    """Runs queries on the embedded store or rdflib in a child process, timed there, so a
+    run past the cap can be stopped (an engine cannot be interrupted in-process)."""
+
+    def __init__(self, kind: str, graph: Path) -> None:
+        self.kind, self.graph = kind, str(graph)
+        self.t_open = self._start()
+
+    def _start(self) -> float:
+        import multiprocessing as mp
+
+        t0 = time.perf_counter()
+        self.pool = mp.get_context("fork").Pool(1, initializer=_open_engine, initargs=(self.kind, self.graph))
+        self.pool.apply(time.sleep, (0,))  # wait for the engine to load
+        return time.perf_counter() - t0
+
+    def __call__(self, name: str, params: dict[str, str], cap: float) -> tuple[int, float]:
+        try:
+            return self.pool.apply_async(_timed, (name, params)).get(timeout=cap)  # type: ignore[no-any-return]
+        except Exception as exc:
+            if not isinstance(exc, TimeoutError) and exc.__class__.__name__ != "TimeoutError":
+                raise
+            self.pool.terminate()
+            self._start()
+            raise TimeoutError from None
+
+    def close(self) -> None:
+        self.pool.terminate()
 
 
 def runner_remote(endpoint: str) -> Any:
-    from policykg.remote import run_remote
+    from policykg import remote
 
-    def run(name: str, params: dict[str, str]) -> Any:
+    def run(name: str, params: dict[str, str], cap: float) -> tuple[int, float]:
+        remote.TIMEOUT = cap
         q = get_query(name)
-        return run_remote(endpoint, q.text, bind_params(q, params))
+        bindings = bind_params(q, params)
+        t0 = time.perf_counter()
+        try:
+            rows = len(remote.run_remote(endpoint, q.text, bindings).rows)
+        except remote.RemoteError as exc:
+            if "timed out" in str(exc).lower():
+                raise TimeoutError from None
+            raise
+        return rows, time.perf_counter() - t0
 
     return run
 
@@ -279,6 +328,7 @@ def main() -> None:
     ap.add_argument("--virtuoso", action="store_true", help="Push the largest graph into a private Virtuoso and query it.")
     ap.add_argument("--runs", type=int, default=20, help="Timed runs per query at most.")
     ap.add_argument("--budget", type=float, default=10.0, help="Seconds per query at most (one run at least).")
+    ap.add_argument("--cap", type=float, default=60.0, help="Stop a query run past this many seconds.")
     ap.add_argument("--phases", nargs="+", choices=["builds", "incremental", "queries"],
                     default=["builds", "incremental", "queries"],
                     help="Run only these (the others' results are kept from --out's JSON file, graphs from --work).")
@@ -357,18 +407,22 @@ def queries(res: dict[str, Any], sizes: list[int], workers: list[int], work: Pat
     cases = pick_params(runner_store(graph))
     res["params"] = cases
     log(f"named queries at {n} documents, embedded store")
-    res["queries"][f"embedded@{n}"] = time_queries(runner_store(graph), cases, runs=args.runs, budget=args.budget)
+    emb = Capped("embedded", graph)
+    res["queries"][f"embedded@{n}"] = time_queries(emb, cases, runs=args.runs, budget=args.budget, cap=args.cap)
+    emb.close()
     if args.rdflib_at in sizes:
         m = args.rdflib_at
         g_m = work / f"graph-{m}-w{w}"
         small = pick_params(runner_store(g_m))
         log(f"named queries at {m} documents: embedded store, then rdflib (loading {g_m / 'dataset.trig'})")
-        res["queries"][f"embedded@{m}"] = time_queries(runner_store(g_m), small, runs=args.runs, budget=args.budget)
-        t0 = time.perf_counter()
-        rd = runner_rdflib(g_m)
-        res["rdflib_load_s"] = time.perf_counter() - t0
+        emb = Capped("embedded", g_m)
+        res["queries"][f"embedded@{m}"] = time_queries(emb, small, runs=args.runs, budget=args.budget, cap=args.cap)
+        emb.close()
+        rd = Capped("rdflib", g_m)
+        res["rdflib_load_s"] = rd.t_open
         log(f"  rdflib loaded the TriG in {res['rdflib_load_s']:.1f} s")
-        res["queries"][f"rdflib@{m}"] = time_queries(rd, small, runs=3, budget=args.budget)
+        res["queries"][f"rdflib@{m}"] = time_queries(rd, small, runs=3, budget=args.budget, cap=args.cap)
+        rd.close()
     if args.virtuoso:
         sys.path.insert(0, str(ROOT / "tests"))
         from virtuoso import PASSWORD, USER, start_virtuoso
@@ -383,7 +437,7 @@ def queries(res: dict[str, Any], sizes: list[int], workers: list[int], work: Pat
             res["push"] = {"seconds": time.perf_counter() - t0, "graphs": len(rep.sent), "triples": rep.triples}
             log(f"pushed {len(rep.sent)} graphs ({rep.triples} triples) to Virtuoso in {res['push']['seconds']:.1f} s")
             log(f"named queries at {n} documents, Virtuoso")
-            res["queries"][f"virtuoso@{n}"] = time_queries(runner_remote(v.sparql), cases, runs=args.runs, budget=args.budget)
+            res["queries"][f"virtuoso@{n}"] = time_queries(runner_remote(v.sparql), cases, runs=args.runs, budget=args.budget, cap=args.cap)
 
 
 def _ram_gb() -> float:
@@ -427,7 +481,12 @@ def write(res: dict[str, Any], out: Path) -> None:
         cells = []
         for e in engines:
             r = res["queries"][e].get(c)
-            cells.append(f"{r['median_ms']:.1f} / {r['p95_ms']:.1f} ({r['rows']} rows)" if r else "–")
+            if not r:
+                cells.append("–")
+            elif r["median_ms"] is None:
+                cells.append(f"over {r['over_s']:.0f} s (stopped)")
+            else:
+                cells.append(f"{r['median_ms']:.1f} / {r['p95_ms']:.1f} ({r['rows']} rows)")
         L.append(f"| {c} | {kind(c, res['params'].get(c, {}))} | " + " | ".join(cells) + " |")
     L += ["", "A case `name@j` is the named query scoped to one jurisdiction; `name` alone runs over the whole corpus.", ""]
     out.write_text("\n".join(L) + "\n", encoding="utf-8")

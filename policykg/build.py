@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -168,17 +170,11 @@ def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Proble
 def _in_order(executor: Executor, jobs: list[Any], window: int) -> Iterator[Any]:
     """``executor.map`` with at most ``window`` jobs in flight, so finished results do not
     pile up in memory while this process is busy writing the ones before them."""
-    pending: deque[Future[Any]] = deque()
     it = iter(jobs)
-    for job in it:
-        pending.append(executor.submit(_extract_one, job))
-        if len(pending) >= window:
-            break
+    pending: deque[Future[Any]] = deque(executor.submit(_extract_one, job) for job in islice(it, window))
     while pending:
         result = pending.popleft().result()
-        for job in it:
-            pending.append(executor.submit(_extract_one, job))
-            break
+        pending.extend(executor.submit(_extract_one, job) for job in islice(it, 1))
         yield result
 
 
@@ -222,8 +218,6 @@ class _Parts:
     interrupted resumes where it stopped. A new extractor version starts afresh."""
 
     def __init__(self, out: Path) -> None:
-        import shutil
-
         self.out = out
         self.dir = out / PARTS
         stamp = self.dir / "VERSION"
@@ -287,8 +281,6 @@ class _Parts:
             try:
                 os.link(src, tmp)
             except OSError:  # no hard links here: copy
-                import shutil
-
                 shutil.copyfile(src, tmp)
             os.replace(tmp, dst)
         for p in final.iterdir():
