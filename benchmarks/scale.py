@@ -325,7 +325,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=Path("/tmp/policykg-bench"), help="Folder for corpora and graphs.")
     ap.add_argument("--rdflib-at", type=int, default=None, help="Compare with rdflib at this size (one of --sizes).")
-    ap.add_argument("--virtuoso", action="store_true", help="Push the largest graph into a private Virtuoso and query it.")
+    ap.add_argument("--virtuoso", action="store_true", help="Push a graph into a private Virtuoso and query it.")
+    ap.add_argument("--virtuoso-at", type=int, default=None, help="The size pushed to Virtuoso (default: the largest).")
+    ap.add_argument("--engines", nargs="+", choices=["embedded", "rdflib", "virtuoso"], default=["embedded", "rdflib", "virtuoso"],
+                    help="With --phases queries: run only these engines (the others' results are kept).")
     ap.add_argument("--runs", type=int, default=20, help="Timed runs per query at most.")
     ap.add_argument("--budget", type=float, default=10.0, help="Seconds per query at most (one run at least).")
     ap.add_argument("--cap", type=float, default=60.0, help="Stop a query run past this many seconds.")
@@ -400,44 +403,56 @@ def incremental(res: dict[str, Any], docs: dict[int, tuple[Path, Path]], sizes: 
 
 
 def queries(res: dict[str, Any], sizes: list[int], workers: list[int], work: Path, args: argparse.Namespace) -> None:
-    """Every named query on the largest graph (embedded store, Virtuoso) and at --rdflib-at (embedded, rdflib)."""
+    """Every named query on the largest graph (embedded store), at --rdflib-at (embedded, rdflib)
+    and at --virtuoso-at (Virtuoso, after ``policykg push``); results saved after each engine."""
     n, w = max(sizes), max(workers)
     graph = work / f"graph-{n}-w{w}"
-    res["queries"] = {}
-    cases = pick_params(runner_store(graph))
-    res["params"] = cases
-    log(f"named queries at {n} documents, embedded store")
-    emb = Capped("embedded", graph)
-    res["queries"][f"embedded@{n}"] = time_queries(emb, cases, runs=args.runs, budget=args.budget, cap=args.cap)
-    emb.close()
+    res.setdefault("queries", {})
+    if not all(str(k).isdigit() for k in res.get("params", {})):
+        res["params"] = {}  # an older file: cases were not kept per size
+    res.setdefault("params", {})
+    if "embedded" in args.engines:
+        cases = res["params"][str(n)] = pick_params(runner_store(graph))
+        log(f"named queries at {n} documents, embedded store")
+        emb = Capped("embedded", graph)
+        res["queries"][f"embedded@{n}"] = time_queries(emb, cases, runs=args.runs, budget=args.budget, cap=args.cap)
+        emb.close()
+        write(res, args.out)
     if args.rdflib_at in sizes:
         m = args.rdflib_at
         g_m = work / f"graph-{m}-w{w}"
-        small = pick_params(runner_store(g_m))
-        log(f"named queries at {m} documents: embedded store, then rdflib (loading {g_m / 'dataset.trig'})")
-        emb = Capped("embedded", g_m)
-        res["queries"][f"embedded@{m}"] = time_queries(emb, small, runs=args.runs, budget=args.budget, cap=args.cap)
-        emb.close()
-        rd = Capped("rdflib", g_m)
-        res["rdflib_load_s"] = rd.t_open
-        log(f"  rdflib loaded the TriG in {res['rdflib_load_s']:.1f} s")
-        res["queries"][f"rdflib@{m}"] = time_queries(rd, small, runs=3, budget=args.budget, cap=args.cap)
-        rd.close()
-    if args.virtuoso:
+        small = res["params"][str(m)] = pick_params(runner_store(g_m))
+        if "embedded" in args.engines:
+            log(f"named queries at {m} documents, embedded store")
+            emb = Capped("embedded", g_m)
+            res["queries"][f"embedded@{m}"] = time_queries(emb, small, runs=args.runs, budget=args.budget, cap=args.cap)
+            emb.close()
+        if "rdflib" in args.engines:
+            rd = Capped("rdflib", g_m)
+            res["rdflib_load_s"] = rd.t_open
+            log(f"named queries at {m} documents, rdflib (it parsed {g_m / 'dataset.trig'} in {rd.t_open:.1f} s)")
+            res["queries"][f"rdflib@{m}"] = time_queries(rd, small, runs=3, budget=args.budget, cap=args.cap)
+            rd.close()
+        write(res, args.out)
+    if args.virtuoso and "virtuoso" in args.engines:
         sys.path.insert(0, str(ROOT / "tests"))
         from virtuoso import PASSWORD, USER, start_virtuoso
 
         from policykg.remote import push
 
+        v_n = args.virtuoso_at or n
+        g_v = work / f"graph-{v_n}-w{w}"
+        cases = res["params"][str(v_n)] = pick_params(runner_store(g_v))
         vdir = work / "virtuoso"
         shutil.rmtree(vdir, ignore_errors=True)
         with start_virtuoso(vdir, memory_mb=4000) as v:
             t0 = time.perf_counter()
-            rep = push(graph, v.gsp, sparql=v.sparql, user=USER, password=PASSWORD)
-            res["push"] = {"seconds": time.perf_counter() - t0, "graphs": len(rep.sent), "triples": rep.triples}
+            rep = push(g_v, v.gsp, sparql=v.sparql, user=USER, password=PASSWORD)
+            res["push"] = {"documents": v_n, "seconds": time.perf_counter() - t0, "graphs": len(rep.sent), "triples": rep.triples}
             log(f"pushed {len(rep.sent)} graphs ({rep.triples} triples) to Virtuoso in {res['push']['seconds']:.1f} s")
-            log(f"named queries at {n} documents, Virtuoso")
-            res["queries"][f"virtuoso@{n}"] = time_queries(runner_remote(v.sparql), cases, runs=args.runs, budget=args.budget, cap=args.cap)
+            log(f"named queries at {v_n} documents, Virtuoso")
+            res["queries"][f"virtuoso@{v_n}"] = time_queries(runner_remote(v.sparql), cases, runs=args.runs, budget=args.budget, cap=args.cap)
+        write(res, args.out)
 
 
 def _ram_gb() -> float:
@@ -467,7 +482,7 @@ def write(res: dict[str, Any], out: Path) -> None:
           f"{inc['seconds']:.1f} s, {inc['processed']} processed, {inc['unchanged']} unchanged, peak RSS {inc['rss_main_mb']:.0f} MB.", ""]
     if "push" in res:
         p = res["push"]
-        L += [f"`policykg push` into Virtuoso: {p['graphs']} graphs, {p['triples']} triples in {p['seconds']:.1f} s.", ""]
+        L += [f"`policykg push` of {p.get('documents', '')} documents into Virtuoso: {p['graphs']} graphs, {p['triples']} triples in {p['seconds']:.1f} s.", ""]
     if "rdflib_load_s" in res:
         L += [f"rdflib parsed dataset.trig in {res['rdflib_load_s']:.1f} s.", ""]
     engines = list(res["queries"])
@@ -487,7 +502,22 @@ def write(res: dict[str, Any], out: Path) -> None:
                 cells.append(f"over {r['over_s']:.0f} s (stopped)")
             else:
                 cells.append(f"{r['median_ms']:.1f} / {r['p95_ms']:.1f} ({r['rows']} rows)")
-        L.append(f"| {c} | {kind(c, res['params'].get(c, {}))} | " + " | ".join(cells) + " |")
+        some = next((r[c] for r in res["queries"].values() if c in r), {})
+        L.append(f"| {c} | {some.get('kind', '')} | " + " | ".join(cells) + " |")
+    emb = [e for e in engines if e.startswith("embedded@") and "rdflib@" + e.split("@")[1] in engines]
+    if emb:
+        m = emb[0].split("@")[1]
+        L += ["", f"rdflib ÷ embedded store at {m} documents (how many times faster the embedded store is):", "",
+              "| query | kind | ratio |", "| --- | --- | ---: |"]
+        for c in res["queries"][emb[0]]:
+            a, b = res["queries"][emb[0]][c], res["queries"].get(f"rdflib@{m}", {}).get(c)
+            if not b:
+                continue
+            if b["median_ms"] is None:
+                ratio = f"over {b['over_s'] * 1000 / a['median_ms']:.0f}×" if a["median_ms"] else "–"
+            else:
+                ratio = f"{b['median_ms'] / a['median_ms']:.1f}×" if a["median_ms"] else "–"
+            L.append(f"| {c} | {a['kind']} | {ratio} |")
     L += ["", "A case `name@j` is the named query scoped to one jurisdiction; `name` alone runs over the whole corpus.", ""]
     out.write_text("\n".join(L) + "\n", encoding="utf-8")
 

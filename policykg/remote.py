@@ -225,7 +225,7 @@ def push(
     sparql: str | None = None,
     user: str | None = None,
     password: str | None = None,
-    threads: int = 4,
+    threads: int = 1,
     progress: Callable[[str], None] | None = None,
     on_graphs: Callable[[int], None] | None = None,
 ) -> PushReport:
@@ -245,7 +245,8 @@ def push(
     user, password:
         Credentials (HTTP Basic or Digest, as the server asks).
     threads:
-        Requests in flight at once.
+        Requests in flight at once (one by default: Virtuoso dead-locks on concurrent
+        writes to graphs that share units; Fuseki and GraphDB take several).
     """
     t0 = time.perf_counter()
     out = Path(graph_dir)
@@ -276,12 +277,16 @@ def push(
                 raise
         return iri, 0
 
+    # the shared and ontology graphs first, alone: Virtuoso 7.2 can dead-lock when a large
+    # PUT and others that name the same units run at once
+    first = [item for item in todo if not item[0].startswith(GRAPH_PREFIX)]
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        for iri, n in pool.map(send, todo):
-            report.sent.append(iri)
-            report.triples += n
-            if progress:
-                progress(iri)
+        for batch in (first, [item for item in todo if item[0].startswith(GRAPH_PREFIX)]):
+            for iri, n in (map(send, batch) if batch is first else pool.map(send, batch)):
+                report.sent.append(iri)
+                report.triples += n
+                if progress:
+                    progress(iri)
         for iri, _ in pool.map(delete, gone):
             report.deleted.append(iri)
             if progress:
