@@ -189,7 +189,7 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int) 
 @click.option("--user", default=None, help="User name (HTTP Basic or Digest).")
 @click.option("--password", envvar="POLICYKG_PASSWORD", default=None, help="Password (or set POLICYKG_PASSWORD).")
 @click.option("--threads", default=1, show_default=True, type=int,
-              help="Requests in flight at once (more for Fuseki or GraphDB; Virtuoso dead-locks on concurrent writes).")
+              help="Requests in flight at once (more for Fuseki or GraphDB; Virtuoso stalled on concurrent writes).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @_errors
 def push(graph_dir: Path, endpoint: str, sparql_url: str | None, user: str | None, password: str | None,

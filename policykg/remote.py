@@ -245,8 +245,8 @@ def push(
     user, password:
         Credentials (HTTP Basic or Digest, as the server asks).
     threads:
-        Requests in flight at once (one by default: Virtuoso dead-locks on concurrent
-        writes to graphs that share units; Fuseki and GraphDB take several).
+        Requests in flight at once (one by default: Virtuoso 7.2 stalled on locks with four
+        concurrent PUTs; Fuseki and GraphDB take several).
     """
     t0 = time.perf_counter()
     out = Path(graph_dir)
@@ -277,8 +277,8 @@ def push(
                 raise
         return iri, 0
 
-    # the shared and ontology graphs first, alone: Virtuoso 7.2 can dead-lock when a large
-    # PUT and others that name the same units run at once
+    # the shared and ontology graphs first, alone: with four PUTs at once (the large shared
+    # graph among them) Virtuoso 7.2 stalled on locks at 10,000 documents
     first = [item for item in todo if not item[0].startswith(GRAPH_PREFIX)]
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         for batch in (first, [item for item in todo if item[0].startswith(GRAPH_PREFIX)]):
