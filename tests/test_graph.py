@@ -320,12 +320,18 @@ def test_policy_and_place_projections(built_graph: Path) -> None:
     assert any(H.nodes[p]["label"] == "湖光镇" for p in H.successors(town))
 
 
-def test_parallel_build_gives_the_same_dataset(tmp_path: Path, samples_dir: Path) -> None:
+def _ten_documents(tmp_path: Path, samples_dir: Path) -> Path:
+    """Two distinct copies of each sample text: enough files for a pool of two workers."""
     docs = tmp_path / "docs"
     docs.mkdir()
     for i in range(2):
         for p in samples_dir.glob("*.txt"):
             (docs / f"{i}-{p.name}").write_text(p.read_text(encoding="utf-8") + f"\n{i}\n", encoding="utf-8")
+    return docs
+
+
+def test_parallel_build_gives_the_same_dataset(tmp_path: Path, samples_dir: Path) -> None:
+    docs = _ten_documents(tmp_path, samples_dir)
     one, two = tmp_path / "one", tmp_path / "two"
     build_corpus([docs], one, workers=1)
     report = build_corpus([docs], two, workers=2)  # 10 files: a pool of two processes
@@ -338,11 +344,7 @@ def test_build_on_a_dask_cluster_gives_the_same_dataset(tmp_path: Path, samples_
     path as the process pool, the same dataset."""
     from policykg.cluster import dask_executor
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for i in range(2):
-        for p in samples_dir.glob("*.txt"):
-            (docs / f"{i}-{p.name}").write_text(p.read_text(encoding="utf-8") + f"\n{i}\n", encoding="utf-8")
+    docs = _ten_documents(tmp_path, samples_dir)
     here, there = tmp_path / "here", tmp_path / "there"
     build_corpus([docs], here, workers=1)
     with dask_executor("local", workers=2) as executor:
