@@ -197,18 +197,12 @@ def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
 
 
 def _part_triples(path: Path, graph: str) -> bytes:
-    return _as_triples(path.read_bytes(), graph)
+    from .store import nquads_as_triples
 
-
-def _as_triples(nquads: bytes, graph: str) -> bytes:
-    """N-Quads lines of one graph as N-Triples (the graph term dropped)."""
-    tail = f" <{graph}> .".encode()
-    out = []
-    for line in nquads.splitlines():
-        if not line.endswith(tail):
-            raise PolicyKGError(f"unexpected line in the part file of {graph}: {line[:120]!r}")
-        out.append(line[: -len(tail)] + b" .\n")
-    return b"".join(out)
+    try:
+        return nquads_as_triples(path.read_bytes(), graph)
+    except ValueError as exc:
+        raise PolicyKGError(f"{path}: {exc}. Rebuild the graph (policykg build) and push again") from None
 
 
 def _pieces(data: bytes, size: int) -> Iterator[bytes]:

@@ -80,6 +80,21 @@ def _without_prefixes(trig: bytes) -> bytes:
     return b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@prefix "))
 
 
+def nquads_as_triples(nquads: bytes, graph: str) -> bytes:
+    """N-Quads lines of one graph as N-Triples (the graph term dropped).
+
+    >>> nquads_as_triples(b'<s> <p> "o" <g> .\\n', "g")
+    b'<s> <p> "o" .\\n'
+    """
+    tail = f" <{graph}> .".encode()
+    out = []
+    for line in nquads.splitlines():
+        if not line.endswith(tail):
+            raise ValueError(f"not a line of graph <{graph}>: {line[:120]!r}")
+        out.append(line[: -len(tail)] + b" .\n")
+    return b"".join(out)
+
+
 def trig_header() -> bytes:
     """The ``@prefix`` lines that start ``dataset.trig``."""
     return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(PREFIXES.items())).encode("utf-8")
@@ -157,8 +172,7 @@ class StoreUpdate:
         for doc_id in self.present - set(keep) - self.loaded:
             self.store.remove_graph(graph_iri(doc_id))
         # compare lines, not term objects: the shared graph is large, and a rebuild rarely changes it
-        tail = f" <{SHARED_GRAPH.value}> .".encode()
-        new = {line[: -len(tail)] + b" ." for line in shared.splitlines()}
+        new = set(nquads_as_triples(shared, SHARED_GRAPH.value).splitlines())
         old = set((self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH) or b"").splitlines())
         gone, added = old - new, new - old
         del old, new
