@@ -67,6 +67,7 @@ class PKG(DefinedNamespace):
     sha256: URIRef
     format: URIRef
     placeType: URIRef
+    withinPlace: URIRef
     divisionCode: URIRef
     aliasRule: URIRef
     helper: URIRef

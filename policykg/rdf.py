@@ -14,7 +14,7 @@ names, never from counters that depend on the run, and no blank node is used.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -74,11 +74,21 @@ def _int(v: int) -> Literal:
     return Literal(str(v), datatype=_INT)
 
 
-def place_iri(name: str, parent: str | None, ptype: str) -> NamedNode:
-    """Divisions from county up are named alone; towns and villages under their parent."""
-    if ptype in ("town", "street", "village", "natural_village") and parent:
-        return iri("place", parent, name)
-    return iri("place", name)
+_LOCAL = ("town", "street", "village", "natural_village")
+
+
+def place_iri(name: str, parents: Mapping[str, str | None], types: Mapping[str, str]) -> NamedNode:
+    """Divisions from county up are named alone (the gazetteer's names are unique enough);
+    towns and villages under their whole chain of parents, up to the first division, so
+    the 城关镇 of one county and its villages are not those of another.
+
+    >>> place_iri("赤杆村", {"赤杆村": "湖光镇", "湖光镇": "麻章区"}, {"赤杆村": "village", "湖光镇": "town"}).value
+    'https://w3id.org/policykg/id/place/麻章区/湖光镇/赤杆村'
+    """
+    chain = [name]
+    while types.get(chain[-1], "") in _LOCAL and (parent := parents.get(chain[-1])) and parent not in chain:
+        chain.append(parent)
+    return iri("place", *reversed(chain))
 
 
 def unit_iri(jurisdiction: str | None, canonical: str) -> NamedNode:
@@ -86,7 +96,35 @@ def unit_iri(jurisdiction: str | None, canonical: str) -> NamedNode:
 
 
 def extraction_quads(ex: Extraction) -> Iterator[Quad]:
-    """Every statement about one document, in its named graph."""
+    """Every statement about one document, in its named graph; statements about its
+    units and places in the shared graph, with the places' ``pkg:withinPlace`` closure."""
+    places: set[NamedNode] = set()
+    parents: dict[NamedNode, set[NamedNode]] = {}
+    for quad in _extraction_quads(ex):
+        if quad.graph_name == SHARED_GRAPH:
+            if quad.predicate == A and quad.object == _T["Place"]:
+                places.add(quad.subject)  # type: ignore[arg-type]
+            elif quad.predicate == _P["containedIn"]:
+                parents.setdefault(quad.subject, set()).add(quad.object)  # type: ignore[arg-type]
+        yield quad
+    for place in sorted(places, key=str):
+        for outer in _within(place, parents):
+            yield Quad(place, _T["withinPlace"], outer, SHARED_GRAPH)
+
+
+def _within(place: NamedNode, parents: Mapping[NamedNode, set[NamedNode]]) -> list[NamedNode]:
+    """The place and every place that contains it, as far as the document's places and
+    the gazetteer tell (the closure a ``schema:containedInPlace*`` path would walk)."""
+    seen, todo = [place], [place]
+    while todo:
+        for parent in sorted(parents.get(todo.pop(), ()), key=str):
+            if parent not in seen:
+                seen.append(parent)
+                todo.append(parent)
+    return seen
+
+
+def _extraction_quads(ex: Extraction) -> Iterator[Quad]:
     g = graph_iri(ex.doc_id)
 
     def q(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
@@ -122,13 +160,13 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
     parents = {p.name: p.parent for p in ex.places}
     types = {p.name: p.type for p in ex.places}
     for p in ex.places:
-        node = place_iri(p.name, p.parent, p.type)
+        node = place_iri(p.name, parents, types)
         places[p.name] = node
         yield sh(node, A, _T["Place"])
         yield sh(node, _P["name"], Literal(p.name))
         yield sh(node, _T["placeType"], Literal(p.type))
         if p.parent:
-            yield sh(node, _P["containedIn"], place_iri(p.parent, parents.get(p.parent), types.get(p.parent, "")))
+            yield sh(node, _P["containedIn"], place_iri(p.parent, parents, types))
     jurisdiction = pol.jurisdiction
 
     def division(name: str) -> Iterator[Quad]:

@@ -264,7 +264,7 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
         from .query import with_values
 
         rows = run_store(store, with_values(
-            "SELECT DISTINCT ?name WHERE { ?top schema:name ?place . ?p schema:containedInPlace* ?top ; schema:name ?name }",
+            "SELECT DISTINCT ?name WHERE { ?top schema:name ?place . ?p pkg:withinPlace ?top ; schema:name ?name }",
             bind_params_free({"place": place}))).rows
         names = {r["name"] for r in rows} | {place}
         tasks = {n for n, d in G.nodes(data=True) if d.get("kind") == "task" and names & set(d.get("places", []))}

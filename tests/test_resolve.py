@@ -154,3 +154,35 @@ def test_mazhang_places_form_the_gold_hierarchy(built_graph: Path, golden_dir: P
     rows = run_store(open_store(built_graph, read_only=True), q.text, bind_params(q, {"jurisdiction": "麻章区"})).rows
     got = {(r["name"], r["parent"]) for r in rows if r["type"] in ("town", "village")}
     assert got == want
+
+
+def test_same_town_and_village_names_in_two_counties_stay_apart(sample_extractions) -> None:  # type: ignore[no-untyped-def]
+    """Many counties have a 城关镇 (and villages of the same name): a town or village is
+    identified under its whole chain of parents, and ``pkg:withinPlace`` states the chain."""
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from policykg.rdf import extraction_quads
+
+    mazhang = next(ex for ex in sample_extractions if ex.policy.jurisdiction == "麻章区")
+    # the same document, as if issued by 遂溪县: its towns now lie in 遂溪县
+    moved = dataclasses.replace(
+        mazhang,
+        doc_id="0" * 16,
+        policy=dataclasses.replace(mazhang.policy, jurisdiction="遂溪县"),
+        places=tuple(dataclasses.replace(p, parent="遂溪县") if p.parent == "麻章区" else p
+                     for p in mazhang.places if p.name != "麻章区"),
+    )
+    store = ox.Store()
+    store.extend([*extraction_quads(mazhang), *extraction_quads(moved)])
+    q = """PREFIX pkg: <https://w3id.org/policykg/ontology#> PREFIX schema: <https://schema.org/>
+    SELECT ?v ?county WHERE { ?v schema:name "赤杆村" ; pkg:withinPlace ?c . ?c pkg:placeType ?t ; schema:name ?county
+    FILTER(?t IN ("county", "district")) }"""
+    rows = run_store(store, q).rows
+    assert sorted(r["county"] for r in rows) == ["遂溪县", "麻章区"]
+    assert len({r["v"] for r in rows}) == 2
+    # within itself, its town, its county, the city and the province; nothing else
+    q = """PREFIX pkg: <https://w3id.org/policykg/ontology#> PREFIX schema: <https://schema.org/>
+    SELECT ?name WHERE { ?v schema:name "赤杆村" ; pkg:withinPlace/schema:name "遂溪县" ; pkg:withinPlace ?o . ?o schema:name ?name }"""
+    assert sorted(r["name"] for r in run_store(store, q).rows) == sorted(["赤杆村", "湖光镇", "遂溪县", "湛江市", "广东省"])
