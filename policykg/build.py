@@ -287,12 +287,36 @@ class _Parts:
             if p.name not in wanted:
                 p.unlink(missing_ok=True)
 
+    # The shared graph the store holds, as N-Quads and TriG, kept from the last build so
+    # that the next one need not read it back from the store nor serialise it again. The
+    # pending mark covers a build stopped between keeping it and swapping its store in.
+    _SHARED = ("shared.nq", "shared.trig")
+
+    def shared(self) -> tuple[bytes, bytes] | None:
+        """The shared graph's N-Quads and TriG as the store holds them, if known."""
+        if (self.dir / "shared.pending").exists():
+            return None
+        try:
+            nq, trig = ((self.dir / n).read_bytes() for n in self._SHARED)
+        except OSError:
+            return None
+        return nq, trig
+
+    def keep_shared(self, nquads: bytes, trig: bytes) -> None:
+        """Keep the shared graph of the store about to be swapped in (then ``shared_committed``)."""
+        write_text(self.dir / "shared.pending", "")
+        for name, data in zip(self._SHARED, (nquads, trig)):
+            write_bytes(self.dir / name, data)
+
+    def shared_committed(self) -> None:
+        (self.dir / "shared.pending").unlink(missing_ok=True)
+
     def prune(self, keep: list[DocumentSummary]) -> None:
         """Remove the parts of documents no longer in the build."""
         stems = {self.stem(s.name, s.sha256[:16]).name for s in keep}
         for p in self.dir.iterdir():
             base = next((p.name[: -len(x)] for x in _PART_SUFFIXES if p.name.endswith(x)), None)
-            if p.name != "VERSION" and base not in stems:
+            if p.name not in ("VERSION", "shared.pending", *self._SHARED) and base not in stems:
                 p.unlink(missing_ok=True)
 
 
@@ -428,13 +452,17 @@ def _build(
                 report.problems.extend(Problem(str(path), w, "warning") for w in summaries[name].warnings)
         pairs = [parts.files(d.name, d.sha256[:16]) for d in report.documents]
         shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
-        update.finish({d.sha256[:16] for d in report.documents}, shared)
-        write_dataset_files(out, shared, ((nq, trig) for nq, trig, _ in pairs))
+        cached = parts.shared()
+        update.finish({d.sha256[:16] for d in report.documents}, shared, previous=cached[0] if cached else None)
+        trig = write_dataset_files(out, shared, ((nq, trig) for nq, trig, _ in pairs),
+                                   shared_trig=cached[1] if cached and cached[0] == shared else None)
+        parts.keep_shared(shared, trig)
     except BaseException:
         update.abort()
         raise
     report.quads = update.added
     update.commit()
+    parts.shared_committed()
     parts.publish(report.documents)
     report.seconds = time.perf_counter() - t0
     _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")

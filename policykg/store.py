@@ -134,9 +134,11 @@ class StoreUpdate:
         self.final, self.work = self.out / STORE, self.out / ".store-new"
         shutil.rmtree(self.work, ignore_errors=True)
         shutil.rmtree(self.out / ".store-old", ignore_errors=True)
+        self.kept = False
         if keep and self.final.is_dir():
             try:
                 ox.Store.read_only(str(self.final)).backup(str(self.work))
+                self.kept = True
             except OSError:
                 shutil.rmtree(self.work, ignore_errors=True)  # damaged: start afresh
         self.store = ox.Store(str(self.work))
@@ -165,15 +167,22 @@ class StoreUpdate:
             self.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS, lenient=True)
         self._batch, self._size = [], 0
 
-    def finish(self, keep: Iterable[str], shared: bytes) -> None:
+    def finish(self, keep: Iterable[str], shared: bytes, *, previous: bytes | None = None) -> None:
         """Drop the graphs of documents not in ``keep``, set the shared graph to these
-        (sorted, unique) N-Quads, reload the ontology and flush."""
+        (sorted, unique) N-Quads, reload the ontology and flush. ``previous``: the shared
+        graph's N-Quads as the kept store holds them, if known (saves reading it back
+        from the store, seconds for a large corpus)."""
         self._load()
         for doc_id in self.present - set(keep) - self.loaded:
             self.store.remove_graph(graph_iri(doc_id))
         # compare lines, not term objects: the shared graph is large, and a rebuild rarely changes it
         new = set(nquads_as_triples(shared, SHARED_GRAPH.value).splitlines())
-        old = set((self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH) or b"").splitlines())
+        if not self.kept:
+            old: set[bytes] = set()
+        elif previous is not None:
+            old = set(nquads_as_triples(previous, SHARED_GRAPH.value).splitlines())
+        else:
+            old = set((self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH) or b"").splitlines())
         gone, added = old - new, new - old
         del old, new
         if gone:
@@ -222,18 +231,18 @@ def _ontology_quads() -> list[ox.Quad]:
     return list(store)
 
 
-def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tuple[Path, Path]]) -> None:
+def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tuple[Path, Path]], *, shared_trig: bytes | None = None) -> bytes:
     """Write ``dataset.nq`` and ``dataset.trig`` atomically, streaming: the ontology graph,
     the shared graph, then each document's graph from its ``(N-Quads, TriG)`` part files
     (in the order given). Lines are sorted within each graph, so the same input gives
-    the same bytes."""
+    the same bytes. ``shared_trig``: the shared graph already written as TriG (by an
+    earlier build); returns it, for the next build."""
     out = Path(graph_dir)
     onto = _ontology_quads()
     head_nq = _sorted_lines(ox.serialize(onto, format=ox.RdfFormat.N_QUADS) or b"") + shared
-    head_trig = trig_header() + b"".join(
-        _without_prefixes(ox.serialize(qs, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
-        for qs in (sorted(onto, key=str), ox.parse(shared, format=ox.RdfFormat.N_QUADS))
-    )
+    if shared_trig is None:
+        shared_trig = _without_prefixes(ox.serialize(ox.parse(shared, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
+    head_trig = trig_header() + _without_prefixes(ox.serialize(sorted(onto, key=str), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"") + shared_trig
     parts = list(parts)
     for name, head, which in ((NQUADS, head_nq, 0), (TRIG, head_trig, 1)):
         with open_atomic(out / name) as fh:
@@ -241,6 +250,7 @@ def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tu
             fh.flush()
             for pair in parts:
                 _append(fh, pair[which])
+    return shared_trig
 
 
 def _append(fh: BinaryIO, path: Path) -> None:

@@ -351,3 +351,43 @@ def test_build_on_a_dask_cluster_gives_the_same_dataset(tmp_path: Path, samples_
         report = build_corpus([docs], there, executor=executor)
     assert len(report.processed) == 10 and not report.skipped
     assert (here / NQUADS).read_bytes() == (there / NQUADS).read_bytes()
+
+
+def test_shared_graph_follows_every_rebuild(tmp_path: Path, samples_dir: Path) -> None:
+    """The units and places graph is diffed against the last build's copy in parts/, or
+    read back from the store when a build stopped before its swap: either way the store
+    ends up holding exactly the dataset file's shared graph."""
+    import pyoxigraph as ox
+
+    from policykg.rdf import SHARED_GRAPH
+
+    docs = tmp_path / "docs"
+    shutil.copytree(samples_dir, docs)
+    out = tmp_path / "g"
+
+    def shared_lines_agree() -> set[str]:
+        in_file = {line[: line.rindex("<")].rstrip() for line in (out / NQUADS).read_text(encoding="utf-8").splitlines()
+                   if line.endswith(f"<{SHARED_GRAPH.value}> .")}
+        store = ox.Store.read_only(str(out / "store"))
+        in_store = {line[:-2].rstrip() for line in store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH).decode().splitlines()}
+        assert in_store == in_file
+        return in_file
+
+    build_corpus([docs], out)
+    before = shared_lines_agree()
+    assert not (out / "parts" / "shared.pending").exists()
+    first = (out / "parts" / "shared.nq").read_bytes()
+    touched = docs / "luhe-2021-old-areas-work-plan.txt"
+    original = touched.read_text(encoding="utf-8")
+    touched.write_text(original + "\n（十四）补充任务。\n1.推进新任务。（责任单位：县审计局）\n", encoding="utf-8")
+    build_corpus([docs], out)  # diffed against the kept copy: the new unit is added
+    added = shared_lines_agree() - before
+    assert any("县审计局" in line for line in added)
+    touched.write_text(original, encoding="utf-8")
+    # as if a build had stopped after keeping its shared graph (without the unit) but
+    # before swapping its store in: the kept copy is not what the store holds
+    (out / "parts" / "shared.nq").write_bytes(first)
+    (out / "parts" / "shared.pending").write_text("")
+    build_corpus([docs], out)  # read back from the store: the unit is removed again
+    assert shared_lines_agree() == before
+    assert not (out / "parts" / "shared.pending").exists()
