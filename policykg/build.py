@@ -454,9 +454,10 @@ def _build(
         shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
         cached = parts.shared()
         update.finish({d.sha256[:16] for d in report.documents}, shared, previous=cached[0] if cached else None)
-        trig = write_dataset_files(out, shared, ((nq, trig) for nq, trig, _ in pairs),
-                                   shared_trig=cached[1] if cached and cached[0] == shared else None)
-        parts.keep_shared(shared, trig)
+        shared_trig = write_dataset_files(out, shared, ((nq, trig) for nq, trig, _ in pairs),
+                                          shared_trig=cached[1] if cached and cached[0] == shared else None)
+        if cached != (shared, shared_trig):
+            parts.keep_shared(shared, shared_trig)
     except BaseException:
         update.abort()
         raise
