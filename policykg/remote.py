@@ -23,6 +23,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,11 @@ def _part_triples(path: Path, graph: str) -> bytes:
         raise PolicyKGError(f"{path}: {exc}. Rebuild the graph (policykg build) and push again") from None
 
 
+def _graph_url(gsp: str, iri: str) -> str:
+    """The Graph Store Protocol URL of one named graph."""
+    return gsp + ("&" if "?" in gsp else "?") + urllib.parse.urlencode({"graph": iri})
+
+
 def _pieces(data: bytes, size: int) -> Iterator[bytes]:
     """N-Triples cut into pieces of about ``size`` bytes, at line ends (always one piece).
 
@@ -279,7 +285,7 @@ def push(
     def send(item: tuple[str, Callable[[], bytes]]) -> tuple[str, int]:
         iri, get = item
         data = get()
-        url = gsp + ("&" if "?" in gsp else "?") + urllib.parse.urlencode({"graph": iri})
+        url = _graph_url(gsp, iri)
         # N-Triples is Turtle, and every Graph Store server reads Turtle. A large graph goes in
         # pieces: PUT (replace) the first, POST (add) the others
         for n, piece in enumerate(_pieces(data, chunk_bytes)):
@@ -288,7 +294,7 @@ def push(
         return iri, data.count(b"\n")
 
     def delete(iri: str) -> tuple[str, int]:
-        url = gsp + ("&" if "?" in gsp else "?") + urllib.parse.urlencode({"graph": iri})
+        url = _graph_url(gsp, iri)
         try:
             client.request("DELETE", url, f"DELETE graph {iri}")
         except RemoteError as exc:
@@ -299,13 +305,13 @@ def push(
     # the shared and ontology graphs first, alone: with four PUTs at once (the large shared
     # graph among them) Virtuoso 7.2 stalled on locks at 10,000 documents
     first = [item for item in todo if not item[0].startswith(GRAPH_PREFIX)]
+    docs = [item for item in todo if item[0].startswith(GRAPH_PREFIX)]
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        for batch in (first, [item for item in todo if item[0].startswith(GRAPH_PREFIX)]):
-            for iri, n in (map(send, batch) if batch is first else pool.map(send, batch)):
-                report.sent.append(iri)
-                report.triples += n
-                if progress:
-                    progress(iri)
+        for iri, n in chain(map(send, first), pool.map(send, docs)):
+            report.sent.append(iri)
+            report.triples += n
+            if progress:
+                progress(iri)
         for iri, _ in pool.map(delete, gone):
             report.deleted.append(iri)
             if progress:

@@ -13,6 +13,7 @@ for other triple stores and for rdflib.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,8 +129,6 @@ class StoreUpdate:
     """
 
     def __init__(self, graph_dir: str | Path, *, keep: bool, batch_bytes: int = 32 << 20) -> None:
-        import shutil
-
         self.out = Path(graph_dir)
         self.final, self.work = self.out / STORE, self.out / ".store-new"
         shutil.rmtree(self.work, ignore_errors=True)
@@ -196,8 +195,6 @@ class StoreUpdate:
 
     def commit(self) -> None:
         """Swap the updated copy in for the store."""
-        import shutil
-
         old = self.out / ".store-old"
         del self.store
         if self.final.exists():
@@ -206,8 +203,6 @@ class StoreUpdate:
         shutil.rmtree(old, ignore_errors=True)
 
     def abort(self) -> None:
-        import shutil
-
         del self.store
         shutil.rmtree(self.work, ignore_errors=True)
 
@@ -255,8 +250,6 @@ def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tu
 
 def _append(fh: BinaryIO, path: Path) -> None:
     """Append a file's bytes to an open file (copied by the kernel where it can)."""
-    import shutil
-
     start = fh.seek(0, os.SEEK_END)
     with open(path, "rb") as src:
         try:
