@@ -1,8 +1,9 @@
 """Score extractions against gold annotations (``shared/gold/FORMAT.md``).
 
-A gold task matches a project task whose title + text contains the gold
-anchor (white space and conversion artefacts ignored), one to one, preferring
-a task in the same section. Assignments compare unit mentions after the gold
+A gold task matches a project task whose list number + title + text (for a
+table row: also its cells in document order) contains the gold anchor (white
+space and conversion artefacts ignored), one to one, preferring a task in the
+same section. Assignments compare unit mentions after the gold
 file's aliases are applied to both sides: *role-aware* compares
 (role, mention) pairs, *unit-only* compares mentions.
 
@@ -140,6 +141,8 @@ def tasks_from_extraction(ex: Extraction) -> list[dict[str, Any]]:
             "key": t.key,
             "title": t.title,
             "text": t.text,
+            "number": t.number,
+            "cells": list(t.cells),
             "section": t.section,
             "assignments": [(m.role, m.text) for m in t.mentions],
         }
@@ -175,7 +178,7 @@ def score_document(gold: Mapping[str, Any], tasks: list[dict[str, Any]]) -> DocS
     project = [
         _Task(
             t["key"],
-            squash((t.get("title") or "") + (t.get("text") or "")),
+            squash((t.get("number") or "") + (t.get("title") or "") + (t.get("text") or "") + "".join(t.get("cells") or ())),
             squash(t.get("section") or ""),
             frozenset((role, norm(m)) for role, m in t["assignments"]),
         )

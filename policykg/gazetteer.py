@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,3 +73,32 @@ def lookup(name: str, *, near: str | None = None) -> Division | None:
         narrowed = [d for d in found if any(p.name == near for p in d.chain()[1:])]
         found = narrowed or found
     return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _names_re() -> re.Pattern[str]:
+    names = sorted((n for n in _by_name() if len(n) >= 3 and n not in ("市辖区", "省直辖县级行政区划")), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def divisions_in(text: str) -> list[Division]:
+    """Every division the gazetteer knows named in ``text`` (unambiguous names only), in order.
+
+    >>> [d.name for d in divisions_in("根据《苏州市规划》，在吴中区试点")]
+    ['苏州市', '吴中区']
+    """
+    out = []
+    for m in _names_re().finditer(text):
+        found = _by_name()[m.group(0)]
+        if len(found) == 1:
+            out.append(found[0])
+    return out
+
+
+def known_division(name: str) -> bool:
+    """Is ``name`` the name of a division the gazetteer knows (at any level)?
+
+    >>> known_division("遂溪县"), known_division("完善县")
+    (True, False)
+    """
+    return name in _by_name() and name not in ("市辖区", "县", "省直辖县级行政区划")

@@ -81,6 +81,16 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class Person:
+    """A person named beside a task (a 责任领导 column): never a unit."""
+
+    name: str
+    start: int
+    end: int
+    role: str = "responsible"
+
+
+@dataclass(frozen=True)
 class Task:
     """One assignable piece of work: a numbered item, a paragraph or a table row."""
 
@@ -95,6 +105,14 @@ class Task:
     prose: bool = False
     places: tuple[str, ...] = ()
     kind: Literal["item", "paragraph", "row"] = "item"
+    #: people named beside the task (责任领导 …), never units
+    persons: tuple[Person, ...] = ()
+    #: units that score or assess the task (评分部门 …), not doers; ``role`` is "assessor"
+    assessors: tuple[Mention, ...] = ()
+    #: the list number as written (（三）, 2.), for a numbered item
+    number: str | None = None
+    #: for a table row: its cells in document order (the 序号 cell left out)
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +151,41 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Leftover:
+    """A responsibility clause that no text took, or another finding of the self-check."""
+
+    start: int
+    end: int
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """How well a document was understood, measured on itself.
+
+    ``markers``: responsibility markers in the text (clauses, role labels, unit cells);
+    ``clauses``: clauses found; ``scoped``: clauses that govern a task; ``leftovers``:
+    clauses and findings that need a look; ``coverage``: scoped ÷ found (1.0 when none).
+    """
+
+    markers: int = 0
+    clauses: int = 0
+    scoped: int = 0
+    coverage: float = 1.0
+    tasks_with_units: int = 0
+    numbering_gaps: tuple[str, ...] = ()
+    duplicate_roles: tuple[str, ...] = ()
+    suspicious: tuple[str, ...] = ()
+    leftovers: tuple[Leftover, ...] = ()
+
+    @property
+    def understood(self) -> bool:
+        """False when the text has responsibility markers but no task assigns a unit."""
+        return not (self.markers and not self.tasks_with_units)
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything extracted from one document."""
 
@@ -148,6 +201,7 @@ class Extraction:
     units: dict[str, str] = field(default_factory=dict)
     #: abbreviations the document defines, and names completed from a list (东简 → 东简街道)
     aliases: dict[str, str] = field(default_factory=dict)
+    check: SelfCheck = field(default_factory=SelfCheck)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (lists instead of tuples)."""
@@ -171,6 +225,9 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
                 "mentions": tuple(Mention(**m) for m in t["mentions"]),
                 "milestones": tuple(Milestone(**m) for m in t["milestones"]),
                 "places": tuple(t["places"]),
+                "persons": tuple(Person(**x) for x in t.get("persons", ())),
+                "assessors": tuple(Mention(**x) for x in t.get("assessors", ())),
+                "cells": tuple(t.get("cells", ())),
             }
         )
         for t in data["tasks"]
@@ -196,7 +253,20 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
         warnings=tuple(data["warnings"]),
         units=dict(data.get("units", {})),
         aliases=dict(data.get("aliases", {})),
+        check=_check_from_dict(data.get("check")),
     )
+
+
+def _check_from_dict(data: dict[str, Any] | None) -> SelfCheck:
+    if not data:
+        return SelfCheck()
+    return SelfCheck(**{
+        **data,
+        "numbering_gaps": tuple(data.get("numbering_gaps", ())),
+        "duplicate_roles": tuple(data.get("duplicate_roles", ())),
+        "suspicious": tuple(data.get("suspicious", ())),
+        "leftovers": tuple(Leftover(**x) for x in data.get("leftovers", ())),
+    })
 
 
 # --- structure stage -------------------------------------------------------
@@ -235,13 +305,17 @@ class TaskDraft:
     milestones: tuple[tuple[str, TextView], ...] = ()
     lead_in: TextView | None = None
     extra: tuple[TextView, ...] = ()
+    persons: tuple[TextView, ...] = ()
+    assessors: tuple[TextView, ...] = ()
+    first_leads: bool = False
+    #: every cell of the row in document order, the 序号 cell left out
+    cells: tuple[TextView, ...] = ()
 
 
 @dataclass(frozen=True)
 class Structure:
-    """The layout of one document: metadata, headings, task drafts, body text."""
+    """The layout of one document: its metadata and its outline (the root node of
+    :class:`policykg.structure.outline.Node`, paragraphs and table rows under it)."""
 
     policy: Policy
-    headings: tuple[Heading, ...]
-    tasks: tuple[TaskDraft, ...]
-    paragraphs: tuple[TextView, ...]
+    outline: Any

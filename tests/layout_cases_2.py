@@ -1,8 +1,7 @@
 """More layouts beyond the samples (a second review): 一是/二是 parts, labels before items,
 【牵头单位】 without colon, merged and continued tables in docx and PDF, role phrases in running
 text, 同上 cells, first-listed-leads notes. Written by hand with the units FORMAT.md expects.
-Used by tests/test_layouts.py. Case D17 (a unit and a person in one cell) is known to fail and is
-listed in KNOWN_OPEN."""
+Used by tests/test_layouts.py. Cases known to fail are listed in KNOWN_OPEN (none now)."""
 
 """Second review of layouts beyond the samples: synthetic documents written by hand
 (none of the layouts of tests/layout_cases.py repeated), each with the units a reader
@@ -256,8 +255,8 @@ case("D13", "document-level note 排在第一位的为牵头单位 after the ite
 2.治理违规停车，新增停车泊位1000个。（责任单位：县公安局交警大队、县城市管理局）
 注：责任单位中排在第一位的为牵头单位。
 """, [
-    ("整治占道经营", {"lead": ["县城市管理局"], "responsible": ["城关镇人民政府"]}),
-    ("治理违规停车", {"lead": ["县公安局交警大队"], "responsible": ["县城市管理局"]}),
+    ("整治占道经营", {"lead": ["县城市管理局"], "support": ["城关镇人民政府"]}),
+    ("治理违规停车", {"lead": ["县公安局交警大队"], "support": ["县城市管理局"]}),
 ])
 
 # D14 第一，…第二，… sub-points in one item, each with its bracket
@@ -361,8 +360,8 @@ case("D19", "TSV header '责任单位（排在第一位的为牵头单位）'", 
     ["1", "新增城市公共停车泊位800个", "县城市管理局、县公安局交警大队", "2023年12月底"],
     ["2", "建成乡镇综合养老服务中心3个", "县民政局、县财政局、有关乡镇", "2023年11月底"],
 ]) + "\n", [
-    ("新增城市公共停车泊位800个", {"lead": ["县城市管理局"], "responsible": ["县公安局交警大队"]}),
-    ("建成乡镇综合养老服务中心3个", {"lead": ["县民政局"], "responsible": ["县财政局", "有关乡镇"]}),
+    ("新增城市公共停车泊位800个", {"lead": ["县城市管理局"], "support": ["县公安局交警大队"]}),
+    ("建成乡镇综合养老服务中心3个", {"lead": ["县民政局"], "support": ["县财政局", "有关乡镇"]}),
 ])
 
 # D20 责任分工 / 落实单位 headers
@@ -559,4 +558,4 @@ case("D34", "PDF table, 牵头单位 cell merged over two rows", [
 
 
 #: layouts extraction does not handle yet (the test checks they still fail, so a fix shows up)
-KNOWN_OPEN = {"D17"}
+KNOWN_OPEN: set[str] = set()

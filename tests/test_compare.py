@@ -42,7 +42,7 @@ def test_theme_rules(text: str, theme: str) -> None:
 
 
 def test_every_task_has_a_theme(tasks) -> None:  # type: ignore[no-untyped-def]
-    assert len(tasks) == 357
+    assert len(tasks) == 344
     assert all(len(t) >= 1 for t in tasks.themes)
 
 

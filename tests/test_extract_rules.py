@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from policykg import extract_text
-from policykg.extract.labels import find_labels
+from policykg.extract.clauses import find_labels
 from policykg.extract.prose import find_prose
 from policykg.extract.units import split_units
 
@@ -48,14 +48,14 @@ def test_split_units(text: str, expected: list[str]) -> None:
     "text, cell, expected",
     [
         ("牵头部门：县卫健局 配合部门：县医保局、县发改局", True, [("lead", "县卫健局"), ("support", "县医保局、县发改局")]),
-        ("牵头单位 ：区农业局、配合单位：区国土局", True, [("lead", "区农业局、"), ("support", "区国土局")]),
+        ("牵头单位 ：区农业局、配合单位：区国土局", True, [("lead", "区农业局"), ("support", "区国土局")]),
         ("区委政法委配合单位：区公安分局", True, [("support", "区公安分局")]),
         ("牵头部门：县科工贸和信息化局 合部门：县发改局", True, [("lead", "县科工贸和信息化局"), ("support", "县发改局")]),
         ("修路。（责任单位：县交通局，各镇）下一句。", False, [("responsible", "县交通局，各镇")]),
         ("修路。【责任单位：区农业局（区扶贫办）、各镇】", False, [("responsible", "区农业局（区扶贫办）、各镇")]),
         ("修路。**【责任单位：区财政局】**", False, [("responsible", "区财政局")]),
         ("修路。(责任单位:县交通局)", False, [("responsible", "县交通局")]),
-        ("修路。〔牵头单位：县交通局；配合单位：县财政局〕", False, [("lead", "县交通局；"), ("support", "县财政局")]),
+        ("修路。〔牵头单位：县交通局；配合单位：县财政局〕", False, [("lead", "县交通局"), ("support", "县财政局")]),
         ("修路。责任单位：县交通局。", False, [("responsible", "县交通局")]),
     ],
 )

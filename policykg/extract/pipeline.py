@@ -1,39 +1,40 @@
 """The spaCy pipeline: ``spacy.blank("zh")`` plus policykg's registered components.
 
-Each text that can name units (a task body, a 责任单位 cell, a label paragraph)
-becomes one ``Doc``; its settings travel as ``Doc._`` extensions:
+Every paragraph (and every table cell that holds units) becomes one ``Doc``; its
+settings travel as ``Doc._`` extensions:
 
-* ``default_role``: the role a table column gives (``None``: labels decide,
-  else responsible);
-* ``in_cell``: a table cell, where a labelled list runs to the next label;
-* ``allow_prose``: look for 由X负责 / X牵头 / X要… when no label is present.
+* ``in_cell``: a table cell, where a labelled list runs to the next label and a
+  verb clause needs no bracket;
+* ``default_role``: for a cell, the role its column gives (``None``: labels decide,
+  else responsible).
 
 Components, in order:
 
-``policykg_role_labels``
-    labelled lists (牵头单位：…) and unlabelled unit cells → ``doc.spans["lists"]``
+``policykg_clauses``
+    the responsibility clauses of the text (:func:`policykg.extract.clauses.find_clauses`)
+    → ``doc._.clauses``; an unlabelled unit cell is one clause in its column's role;
 ``policykg_unit_mentions``
-    splits each list into unit mentions → ``doc.spans["units"]`` (label = role)
-``policykg_prose_assignments``
-    prose assignments when no list was found → ``doc.spans["units"]`` with ``span._.prose``
+    splits every unit list of every clause into mentions → ``doc.spans["units"]``
+    (label = role; ``span._.clause`` and ``span._.marked`` say which clause it came from
+    and whether a marker on the unit itself, 县商务局（牵头）, gave the role).
+
+>>> nlp = make_nlp()
+>>> doc = nlp(make_doc(nlp, "修路。（牵头单位：县交通局；配合单位：县财政局、各镇）"))
+>>> [(s.label_, s.text) for s in doc.spans["units"]]
+[('lead', '县交通局'), ('support', '县财政局'), ('support', '各镇')]
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .labels import find_labels
-from .prose import find_prose
+from .clauses import Clause, UnitList, find_clauses
 from .units import split_units_with_roles
 
-#: "the first unit listed leads" formulas inside a 责任单位 list
-FIRST_LEADS_RE = re.compile(r"(?:排在|列在?|排名)?第一(?:位|个|家)?(?:的|单位)?(?:为|是)牵头")
-OTHERS_SUPPORT_RE = re.compile(r"(?:其他|其余|其它)(?:单位)?(?:为|是)(?:配合|协办)")
 
 def _code_fingerprint() -> str:
     """A hash of the code that shapes extraction, so a rebuild after any rule change
@@ -43,84 +44,58 @@ def _code_fingerprint() -> str:
 
     pkg = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for p in sorted([*pkg.glob("*.py"), *pkg.glob("extract/*.py"), *pkg.glob("ingest/*.py"), *pkg.parent.glob("ontology/*.ttl")]):
+    files = [*pkg.glob("*.py"), *pkg.glob("extract/*.py"), *pkg.glob("structure/*.py"), *pkg.glob("ingest/*.py"),
+             *pkg.parent.glob("ontology/*.ttl")]
+    for p in sorted(files):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
 
 
-PIPELINE_VERSION = f"policykg-extract-1+{_code_fingerprint()}"
+PIPELINE_VERSION = f"policykg-extract-2+{_code_fingerprint()}"
 
-for _name, _default in (("default_role", None), ("in_cell", False), ("allow_prose", False), ("title_end", 0), ("first_leads", False)):
+_DOC_EXTENSIONS: tuple[tuple[str, object], ...] = (("default_role", None), ("in_cell", False), ("clauses", None))
+_SPAN_EXTENSIONS: tuple[tuple[str, object], ...] = (("clause", -1), ("marked", False))
+for _name, _default in _DOC_EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
-if not Span.has_extension("prose"):
-    Span.set_extension("prose", default=False)
+for _name, _default in _SPAN_EXTENSIONS:
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
 
 
-def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
-    return doc.char_span(start, end, label=label, alignment_mode="expand")
-
-
-@Language.component("policykg_role_labels")
-def role_labels(doc: Doc) -> Doc:
-    """Find labelled lists; an unlabelled unit cell is one list in its column's role."""
-    lists: list[Span] = []
+@Language.component("policykg_clauses")
+def clauses_component(doc: Doc) -> Doc:
+    """Find the clauses; an unlabelled unit cell is one list in its column's role."""
     text = doc.text  # built from the tokens at each access: read it once
-    labelled = find_labels(text, cell=doc._.in_cell)
-    if doc._.in_cell:
-        first = labelled[0].label_start if labelled else len(text)
+    found = find_clauses(text, cell=doc._.in_cell)
+    if doc._.in_cell and text.strip():
+        first = found[0].start if found else len(text)
         if text[:first].strip():
-            span = _span(doc, 0, first, doc._.default_role or "responsible")
-            if span is not None:
-                lists.append(span)
-    for item in labelled:
-        span = _span(doc, item.start, item.end, item.role)
-        if span is not None:
-            lists.append(span)
-    doc.spans["lists"] = lists
+            role = doc._.default_role or "responsible"
+            found.insert(0, Clause(0, first, (UnitList(role, 0, first),), "cell"))
+    doc._.clauses = found
     return doc
 
 
 @Language.component("policykg_unit_mentions")
 def unit_mentions(doc: Doc) -> Doc:
-    """Split every list span into unit mention spans."""
+    """Split every unit list into unit mention spans."""
     units: list[Span] = []
     text = doc.text
-    for lst in doc.spans["lists"]:
-        found = split_units_with_roles(text, lst.start_char, lst.end_char)
-        listed = text[lst.start_char : lst.end_char]
-        first_leads = lst.label_ == "responsible" and (doc._.first_leads or FIRST_LEADS_RE.search(listed))
-        others_support = first_leads and OTHERS_SUPPORT_RE.search(listed)
-        for n, (_name, s, e, marked) in enumerate(found):
-            role = lst.label_
-            if role == "responsible" and marked:
-                role = marked  # 县商务局（牵头）inside a 责任单位 list
-            elif first_leads:
-                role = "lead" if n == 0 else ("support" if others_support else role)
-            span = _span(doc, s, e, role)
-            if span is not None:
-                units.append(span)
+    for ci, clause in enumerate(doc._.clauses or ()):
+        for ul in clause.lists:
+            for _name, s, e, marked in split_units_with_roles(text, ul.start, ul.end):
+                span = doc.char_span(s, e, label=marked or ul.role, alignment_mode="expand")
+                if span is not None:
+                    span._.clause = ci
+                    span._.marked = marked is not None
+                    units.append(span)
     doc.spans["units"] = units
     return doc
 
 
-@Language.component("policykg_prose_assignments")
-def prose_assignments(doc: Doc) -> Doc:
-    """Prose assignments, only where no labelled list governs the text."""
-    if not doc._.allow_prose or len(doc.spans["lists"]):
-        return doc
-    units = list(doc.spans["units"])
-    for role, _name, s, e in find_prose(doc.text, skip=doc._.title_end):
-        span = _span(doc, s, e, role)
-        if span is not None:
-            span._.prose = True
-            units.append(span)
-    doc.spans["units"] = units
-    return doc
-
-
-COMPONENTS = ("policykg_role_labels", "policykg_unit_mentions", "policykg_prose_assignments")
+COMPONENTS = ("policykg_clauses", "policykg_unit_mentions")
 
 
 @lru_cache(maxsize=1)
@@ -132,20 +107,9 @@ def make_nlp() -> Language:
     return nlp
 
 
-def make_doc(
-    nlp: Language, text: str, *, default_role: str | None = None, in_cell: bool = False, allow_prose: bool = False,
-    title_end: int = 0,
-    first_leads: bool = False,
-) -> Doc:
-    """A ``Doc`` with its extraction settings, ready for ``nlp.pipe``.
-
-    ``title_end``: the text starts with a run-in title this long (plus its 。);
-    prose in a title is not read as an assignment.
-    """
+def make_doc(nlp: Language, text: str, *, default_role: str | None = None, in_cell: bool = False) -> Doc:
+    """A ``Doc`` with its extraction settings, ready for ``nlp.pipe``."""
     doc = nlp.make_doc(text)
     doc._.default_role = default_role
     doc._.in_cell = in_cell
-    doc._.allow_prose = allow_prose
-    doc._.title_end = title_end
-    doc._.first_leads = first_leads
     return doc

@@ -16,19 +16,23 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import (
+    BOX_TITLE_RE,
+    GENERIC_SUBJECT_END,
+    NOT_WORK_RE,
+    PROSE_LEAD_RE,
+    PROSE_RESPONSIBLE_RE,
+    PROSE_SUPPORT_RE,
+)
 from ..patterns import CLOSE, OPEN
 from .units import looks_like_unit, split_units
 
 BOUNDARY = set("。；;，,：:！？!?、\n（(由")
 SENTENCE_END = set("。；;！？!?\n")
 SKIP_RE = re.compile(r"(?:其中|同时|另外|此外|原则上|并|还)?\s*(?P<by>由|并由|联合|会同)?\s*(?:我市|我县|我区|我镇)?")
-LEAD_RE = re.compile(r"牵头")
-SUPPORT_RE = re.compile(r"(?:予以|积极|按职责分工|按职责|共同|负责|做好)?(?:配合|协助|参与|协同|协办)")
-RESP_RE = re.compile(
-    r"负责|具体负责|承担|统筹|要(?!求|点|素|害)|应当|应该|须|必须|务必|定期|每年|按要求|按照|参照|根据|结合|加强|做好|"
-    r"落实|各选派|选派|会同|联合|切实|积极|分别|共同|主动|认真|抓好|督促|具体实施|组织实施|实施|"
-    r"(?:对口|结对|定点|挂钩)帮扶|负总责|负主体责任|各司其职|按职责"
-)
+LEAD_RE = PROSE_LEAD_RE
+SUPPORT_RE = PROSE_SUPPORT_RE
+RESP_RE = PROSE_RESPONSIBLE_RE
 PAIR_RE = re.compile(r"与[^。；;]{1,40}?结对")
 MEMBER_RE = re.compile(r"作为(?:成员|配合|协作|参与)单位")
 ARRANGE_RE = re.compile(r"安排\s*(?:\d+|[一二三四五六七八九十两])?\s*[个家名支]?")
@@ -170,8 +174,14 @@ def _co_subjects(text: str, pos: int, clause_end: int) -> list[tuple[int, int]]:
     while k < clause_end:
         seg_end = _segment_end(text, k)
         best = None
-        for i in range(k + 2, seg_end + 1):
-            if looks_like_unit(text[k:i]) and _item_ok(text[k:i]):
+        whole = text[k:seg_end].strip()
+        etc = whole.find("等")
+        if looks_like_unit(whole) and _item_ok(whole) and seg_end < clause_end and text[seg_end] == "、":
+            best = seg_end  # 住房城乡建设部、…: the whole item, not its first unit-like prefix (住房城乡)
+        elif etc > 1 and looks_like_unit(whole[:etc]) and _item_ok(whole[:etc]):
+            best = k + etc  # …国家邮政局等部门筛选确定
+        for i in range(k + 2, seg_end + 1) if best is None else ():
+            if looks_like_unit(text[k:i]) and _item_ok(text[k:i]) and not re.match(r"[\u4e00-\u9fff]{0,2}(?:部门|单位)", text[i:]):
                 best = i
                 break
         if best is None:
@@ -214,13 +224,19 @@ def find_prose(text: str, *, skip: int = 0) -> list[Found]:
     """All prose assignments in ``text`` (view coordinates), first mention of each name kept.
 
     ``skip`` leaves out the first characters (a run-in title such as 县直单位结对帮扶。).
+    Formulas that assign no work (由X负责解释) and boxed text (专栏3 …) are not read.
     """
     found: list[Found] = []
+    if BOX_TITLE_RE.match(text):
+        return []
     quoted = _quoted_mask(text)
     starts = [skip] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY and k >= skip]
     for pos in starts:
         if pos < len(text) and not quoted[pos]:
-            found.extend(parse_subject(text, pos))
+            hits = [h for h in parse_subject(text, pos) if not h[1].endswith(GENERIC_SUBJECT_END)]
+            if hits and NOT_WORK_RE.match(text, max(h[3] for h in hits)):
+                continue
+            found.extend(hits)
     found.extend(find_members(text))
     seen: set[str] = set()
     out: list[Found] = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import COLLECTIVE_SUBJECTS, LABEL_WORD, UNIT_MARKER_RE, UNIT_MARKERS
 from ..patterns import CLOSE, OPEN, PERSON_END_RE, STRONG_UNIT_END_RE, UNIT_END_RE
 
 HARD_SEPS = set("、，,；;/／")
@@ -25,14 +26,18 @@ SOFT_SEPS = set(" \t\n\u3000")
 CONJ_RE = re.compile(r"以及|及|和|与")
 LEAD_STRIP = re.compile(r"(?:由|并由|以及|其中|同时|另外|此外|我市|我县|我区|我镇)+")
 TAIL_STRIP = re.compile(
-    r"(?:等(?:相关|有关|其他)?(?:单位|部门)?|分别负责|分别|共同负责|负责|(?:[（(])?(?:牵头|配合|协助|参与)(?:[)）])?|按职责分工|按职责)+$"
+    r"(?:等(?:[省市县区]|国家)?(?:相关|有关|其他)?(?:单位|部门)?|分别负责|分别|共同负责|负责|(?:[（(])?(?:牵头|配合|协助|参与)(?:[)）])?|按职责分工|按职责)+$"
 )
 #: a role marker on one unit inside a list: 县商务局（牵头）, 县商务局牵头, 县城管局配合
-ROLE_MARK_RE = re.compile(r"(?:[（(]\s*)?(牵头|主办|配合|协助|协办|参与)(?:\s*[)）])?(?:负责)?$")
+ROLE_MARK_RE = UNIT_MARKER_RE
 #: remarks inside a list that are not units
-NOT_A_UNIT_RE = re.compile(r"[:：]|\d{4}\s*年|底前|之前|排在|列第|为牵头|第一位|以上|以下|^(?:暂无|无|同上|待定|/|—+|-+)$")
+NOT_A_UNIT_RE = re.compile(r"[:：]|\d{4}\s*年|底前|之前|排在|列第|为牵头|第一位|(?:以上|以下)$|^(?:暂无|无|同上|待定|/|—+|-+)$")
 #: collective words that start a new unit even without a separator
-RUN_ON_RE = re.compile(r"(?<=[会局办府委）)])(?=(?:村委会|居委会|自然村|村民小组|各街道|各镇|各乡镇))")
+RUN_ON_RE = re.compile(
+    r"(?<=[会局办府委）)])(?=(?:村委会|居委会|自然村|村民小组|各街道|各镇|各乡镇))"
+    # 市住房城乡建设局市水利局: two bodies written with no separator, each with its level
+    r"|(?<=[局办委厅社])(?=[省市县区][\u4e00-\u9fff]{1,12}?(?:局|委|办|厅|社|中心)(?:$|[省市县区]))"
+)
 _SUB_UNIT_END = re.compile(r"(?:局|办|科|社|公司|室|中心|站|所|队|院|部|股|处|委)$")
 _REMARK = re.compile(r"负责|分工|职责|牵头|配合|按|根据")
 
@@ -48,6 +53,10 @@ def looks_like_unit(text: str) -> bool:
     (True, False, False)
     """
     t = text.strip()
+    if t in COLLECTIVE_SUBJECTS:
+        return True
+    if _ROLE_WORD_ONLY.fullmatch(t):
+        return False  # 牵头单位 / 各配合部门 name a role, not a unit
     return (
         len(t) >= 2
         and bool(UNIT_END_RE.search(t))
@@ -140,7 +149,10 @@ def _short_tail(text: str, k: int, end: int) -> bool:
     """Is what follows a line break only a one- or two-character tail (局, 分局, 委) of a
     name wrapped in a table cell, rather than the next unit?"""
     m = re.match(r"\s*([^\s、，,；;/／]{1,2})(?=[\s、，,；;/／）)]|$)", text[k:end])
-    return bool(m) and k < end
+    if not m or k >= end:
+        return False
+    # 陈明 after 镇规划建设办 is a person, not the rest of the name: a tail ends like a unit
+    return text[k - 1] == "\n" or bool(UNIT_END_RE.fullmatch(m.group(1)))
 
 
 def raw_items_with_seps(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -160,15 +172,36 @@ def raw_items_with_seps(text: str, start: int = 0, end: int | None = None) -> li
             depth += 1
         elif ch in CLOSE:
             depth = max(0, depth - 1)
+        elif depth == 0 and ch == "、" and (m := _SHARED_LEVELS.match(text, item_start, end)) and m.end() > k:
+            k = m.end()  # 各县、市、区人民政府: one collective whose levels share 各 and 人民政府
+            continue
         elif depth == 0 and ch in HARD_SEPS:
             items.append((item_start, k, ch))
             item_start = k + 1
+        elif depth == 0 and ch == "等" and k > item_start and (m := _ETC_SPLIT.match(text, k, end)):
+            # X等和Y: two units; X等有关部门和单位: X and the collective
+            items.append((item_start, k, "等"))
+            item_start = m.end()
+            k = m.end()
+            continue
         elif depth == 0 and ch in SOFT_SEPS and looks_like_unit(text[item_start:k]) and not _short_tail(text, k + 1, end):
             items.append((item_start, k, ch))
             item_start = k + 1
         k += 1
     items.append((item_start, end, ""))
     return items
+
+
+#: 等 that ends one unit and opens another: X等和Y, X等有关部门和单位
+_ETC_SPLIT = re.compile(r"等(?:和|及|以及|与)|等(?=各[\u4e00-\u9fff]{2,10}$|有关[\u4e00-\u9fff]{1,4}[和及][\u4e00-\u9fff]{1,4}$)")
+#: an admin level written alone after a collective that shares its 各 (各市、区)
+_ELIDED_LEVEL = re.compile(r"^[市区县镇乡]$")
+_SHARED_LEVELS = re.compile(
+    r"\s*各[县市区镇乡](?:、[县市区镇乡])+(?:[（(][^（）()]{1,8}[)）])?(?:人民政府|政府|党委和政府|党委政府|党委|管委会)"
+    r"(?:[（(][^（）()]{1,8}[)）])?"
+)
+_ROLE_WORD_ONLY = re.compile(rf"(?:各|其他|其余)?{LABEL_WORD}")
+_PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
 
 def _plausible(name: str) -> bool:
@@ -196,16 +229,24 @@ def split_units_with_roles(text: str, start: int = 0, end: int | None = None) ->
     """
     out: list[tuple[str, int, int, str | None]] = []
     joined: list[bool] = []  # is this item joined to the next one by 、 (one group)?
+    before = ""  # the separator before the current item
     for a, b, sep in raw_items_with_seps(text, start, end):
+        prev_sep, before = before, sep
         for c, d in _split_run_on(text, a, b):
             for e, f in _split_conj(text, c, d):
                 raw = text[e:f].strip()
                 mark = ROLE_MARK_RE.search(raw)
                 role = None
                 if mark and mark.start() > 0:
-                    role = "lead" if mark.group(1) in ("牵头", "主办") else "support"
+                    role = UNIT_MARKERS[mark.group(1)]
                 s, t = _clean(text, e, f)
                 name = re.sub(r"\s+", "", text[s:t])
+                if _ELIDED_LEVEL.match(name) and out and re.match(r"^各[\u4e00-\u9fff]?[市区县镇乡]$", out[-1][0]):
+                    out.append((name, s, t, role))  # 各市、区: 区 is 各区
+                    joined.append(sep == "、")
+                    continue
+                if out and prev_sep in SOFT_SEPS and _PERSON_NAME.match(name) and not looks_like_unit(name):
+                    continue  # 镇农业农村办 王小平: a person written after the unit
                 if _plausible(name):
                     out.append((name, s, t, role))
                     joined.append(sep == "、")

@@ -1,0 +1,510 @@
+"""Scope: give every responsibility clause the text it governs; that text is a task.
+
+The clauses of every paragraph are found first (:mod:`policykg.extract.clauses`);
+then the outline (:mod:`policykg.structure.outline`) is walked once:
+
+* a clause that closes an item or a paragraph governs it (``1.修路。（责任单位：X）``);
+* several clauses in one item each govern the run of sentences since the previous
+  clause (``…（X负责）…（Y牵头，Z配合）``), and each run is a task;
+* a label line governs the item it stands in (after its text, or between its title
+  and its text); a label line after sub-items that have none governs their parent;
+* label lines written *before* their items (the parent ends with a label, and every
+  item but the last ends with one) govern the item that follows them;
+* a clause in a heading makes the heading the task, with its items when they have
+  no clause of their own;
+* a lead-in (``驻村工作队要做到：``) gives its units to the items below it;
+* table rows carry their units in their cells;
+* text without any clause is read for prose assignments (由X负责, X牵头), and a
+  numbered item with neither is still a task, with no unit.
+
+A clause that governs nothing is never dropped: it is returned as a leftover, with
+its position and text, for the self-check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ..lexicon import FIELD_LABEL_RE, NON_TASK_SECTIONS
+from ..patterns import DOC_TYPE_END
+from ..records import TaskDraft
+from ..structure.outline import Node, section_of
+from ..textview import TextView
+from .clauses import Clause
+from .prose import find_prose
+
+ClauseFinder = Callable[[TextView], list[Clause]]
+
+_PUNCT = re.compile(r"[\s。，,、；;：:！？!?…“”\"'（）()【】〔〕\[\]*·•\-—]+")
+_RUN_IN = re.compile(r"^([^。；;，,：:]{2,30})[。；;]")
+_ENUM = re.compile(r"(?:(?<=^)|(?<=[。；;，,：:\n）)】]))\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、])")
+_ASSIGNS = re.compile(r"牵头|配合|负责|责任单位|责任部门")
+
+
+@dataclass
+class Seg:
+    """A piece of a node's body (its head or a paragraph) and the clauses in it."""
+
+    view: TextView
+    clauses: list[Clause]
+    head: bool = False
+
+    def label_line(self, c: Clause) -> bool:
+        """Does the clause fill its paragraph (a label line)?"""
+        return not self.head and not has_content(self.view.text[: c.start]) and not has_content(self.view.text[c.end :])
+
+
+@dataclass
+class ClauseRef:
+    """A clause and the paragraph it stands in."""
+
+    seg: Seg
+    clause: Clause
+
+
+@dataclass
+class Scoped:
+    """What scope decides for one task: its text and where its units come from."""
+
+    kind: str
+    parts: list[TextView]
+    section: str | None
+    clauses: list[ClauseRef] = field(default_factory=list)
+    inherited: list[ClauseRef] = field(default_factory=list)
+    prose: list[TextView] = field(default_factory=list)
+    title: TextView | None = None
+    node: Node | None = None
+    letter: str = ""
+
+
+def has_content(text: str) -> bool:
+    """Is there anything but punctuation and field lines (时限要求：…) in ``text``?"""
+    t = text.strip()
+    if not t:
+        return False
+    if FIELD_LABEL_RE.match(t.lstrip("（(【〔[ ")):
+        return False
+    return bool(_PUNCT.sub("", t))
+
+
+def _run_in_title(view: TextView) -> TextView | None:
+    m = _RUN_IN.match(view.text)
+    return view.sub(0, m.end(1)) if m else None
+
+
+def _heading_like(node: Node) -> bool:
+    """A numbered line that only names what follows (一、总体要求 / （三）基本原则。)."""
+    head = node.head.text.strip() if node.head is not None else ""
+    body = head.rstrip("。；;：:")
+    return len(body) <= 40 and not re.search(r"[。；;！？!?]", body) and not (len(body) > 18 and "，" in body)
+
+
+def _statement_section(node: Node | None) -> bool:
+    """Is the node in a section of goals, principles or scope (总体要求, 基本原则 …)?"""
+    while node is not None and node.head is not None:
+        title = (_run_in_title(node.head) or node.head).text
+        if any(w in title for w in NON_TASK_SECTIONS):
+            return True
+        node = node.parent
+    return False
+
+
+def _title_line(text: str) -> bool:
+    """A line that names a document (…实施方案), not one that assigns work."""
+    return bool(DOC_TYPE_END.search(text.strip())) and not re.search(r"[。；;，,]", text)
+
+
+def _groups(segs: list[Seg]) -> list[list[ClauseRef]]:
+    """Clauses that follow each other with no text between them form one group."""
+    groups: list[list[ClauseRef]] = []
+    prev: tuple[int, int] | None = None  # (segment index, end) of the previous clause
+    for si, seg in enumerate(segs):
+        for c in seg.clauses:
+            joined = False
+            if prev is not None and groups:
+                psi, pend = prev
+                between = segs[psi].view.text[pend:] if psi < si else ""
+                between += "".join(s.view.text for s in segs[psi + 1 : si])
+                between += seg.view.text[: c.start] if psi < si else seg.view.text[pend : c.start]
+                joined = not has_content(between)
+            if joined:
+                groups[-1].append(ClauseRef(seg, c))
+            else:
+                groups.append([ClauseRef(seg, c)])
+            prev = (si, c.end)
+    return groups
+
+
+def _label_group(group: list[ClauseRef]) -> bool:
+    return all(r.seg.label_line(r.clause) for r in group)
+
+
+class Scoper:
+    """Walks an outline once and decides every task's text and clauses."""
+
+    def __init__(self, clauses_of: ClauseFinder) -> None:
+        self.clauses_of = clauses_of
+        self.out: list[Scoped | TaskDraft] = []
+        self.leftovers: list[ClauseRef] = []
+        self._segs: dict[int, list[Seg]] = {}
+
+    # -- helpers -----------------------------------------------------------------------
+    def segs(self, node: Node) -> list[Seg]:
+        """The node's head and paragraphs, with their clauses (cached)."""
+        key = id(node)
+        if key not in self._segs:
+            segs = []
+            if node.head is not None:
+                segs.append(Seg(node.head, self.clauses_of(node.head), True))
+            segs.extend(Seg(p, self.clauses_of(p)) for p in node.paras)
+            self._segs[key] = segs
+        return self._segs[key]
+
+    def has_clauses(self, node: Node) -> bool:
+        return any(s.clauses for s in self.segs(node)) or any(self.has_clauses(c) for c in node.children)
+
+    def subtree_text(self, node: Node) -> list[TextView]:
+        parts = [s.view for s in self.segs(node)]
+        for c in node.children:
+            parts.extend(self.subtree_text(c))
+        return parts
+
+    @staticmethod
+    def sibling_task(node: Node) -> bool:
+        """Is a short numbered line one of a list of items (another leaf numbered in the same
+        style beside it), rather than a heading with nothing under it?"""
+        if node.parent is None:
+            return False
+        return any(sib is not node and sib.style == node.style and not sib.children for sib in node.parent.children)
+
+    def heading_with_clause(self, node: Node) -> bool:
+        """Is the node's head a heading (a short title) once its clauses are left out?"""
+        if node.head is None:
+            return False
+        seg = self.segs(node)[0]
+        text = seg.view.text
+        for c in reversed(seg.clauses):
+            text = text[: c.start] + text[c.end :]
+        body = text.strip().rstrip("。；;：:")
+        return len(body) <= 40 and not re.search(r"[。；;！？!?]", body)
+
+    def trailing_label_group(self, node: Node) -> list[ClauseRef] | None:
+        """Label lines that end the node's own text, after some content."""
+        segs = self.segs(node)
+        groups = _groups(segs)
+        if not groups or not _label_group(groups[-1]):
+            return None
+        last = groups[-1][-1]
+        idx = segs.index(last.seg)
+        if any(has_content(s.view.text) for s in segs[idx + 1 :]):
+            return None
+        return groups[-1]
+
+    # -- the walk ----------------------------------------------------------------------
+    def run(self, root: Node) -> list[Scoped | TaskDraft]:
+        self.root_paragraphs(root)
+        return self.out
+
+    def root_paragraphs(self, root: Node) -> None:
+        """The root's paragraphs (front matter, unnumbered text) and its nodes and tables.
+
+        Consecutive paragraphs form pseudo-items: a paragraph with text starts one, and
+        the label lines after it belong to it."""
+        pending: list[TextView] = []
+        # front matter (before the first numbered line or table) is not read for prose
+        # when the document has an outline: notices, titles and preambles assign nothing
+        front = any(not isinstance(x, TextView) for x in root.items)
+
+        def flush() -> None:
+            if pending:
+                pseudo = Node(-1, "", None, list(pending), root)
+                self.items_of(pseudo, section_of(root), prose=not front)
+                pending.clear()
+
+        for item in root.items:
+            if isinstance(item, TextView):
+                segs = [Seg(item, self.clauses_of(item))]
+                if pending and segs[0].clauses and segs[0].label_line(segs[0].clauses[0]):
+                    pending.append(item)
+                    continue
+                flush()
+                pending.append(item)
+            elif isinstance(item, Node):
+                flush()
+                front = False
+                self.node(item, [])
+            else:
+                flush()
+                front = False
+                self.out.append(item)
+        flush()
+
+    def node(self, node: Node, inherited: list[ClauseRef]) -> None:
+        """Decide the tasks of a numbered node and of what is below it."""
+        segs = self.segs(node)
+        groups = _groups(segs)
+        children = node.children
+        children_with = [self.has_clauses(c) for c in children]
+        section = section_of(node.parent) if node.parent is not None else None
+
+        # label lines after sub-items that have none: they govern the parent
+        if not groups and len(children) >= 2 and children_with[-1] and not any(children_with[:-1]):
+            last = children[-1]
+            trailing = self.trailing_label_group(last)
+            if trailing is not None and len(_groups(self.segs(last))) == 1 and not last.children:
+                self.emit_whole(node, [trailing], section, inherited)
+                self.tables(node)
+                return
+
+        if groups and not any(children_with) and len(groups) == 1 and self.heading_with_clause(node):
+            self.single(node, groups[0], section, whole=True)
+            self.tables(node)
+            return
+        if groups:
+            if len(groups) == 1:
+                self.single(node, groups[0], section, whole=False)
+            else:
+                self.runs(node, segs, groups, section)
+            self.children(node, [])
+            return
+
+        # no clause in the node's own text
+        lead_in = self.lead_in(node)
+        if children:
+            for seg in segs[1:] if not _statement_section(node) else ():  # introductory paragraphs may assign in prose
+                if lead_in is None or seg.view is not lead_in:
+                    self.prose_paragraph(seg.view, node.heading())
+            self.children(node, inherited + ([ClauseRef(Seg(lead_in, []), _LEAD_IN)] if lead_in is not None else []))
+            return
+        title = _run_in_title(node.head) if node.head is not None else None
+        if _statement_section(node):
+            self.tables(node)  # goals, principles, scope: not tasks unless a clause says so
+            return
+        if inherited:
+            self.emit(Scoped("item", [s.view for s in segs], section, inherited=list(inherited), title=title,
+                             node=node))
+        else:
+            prose_parts = [s.view for s in segs]
+            task_like = not _heading_like(node) or (not node.paras and self.sibling_task(node))
+            if task_like or any(find_prose(p.text) for p in prose_parts):
+                self.emit(Scoped("item", prose_parts, section, prose=prose_parts, title=title, node=node))
+        self.tables(node)
+
+    def tables(self, node: Node) -> None:
+        """The table rows directly under a node."""
+        self.out.extend(x for x in node.items if isinstance(x, TaskDraft))
+
+    def children(self, node: Node, inherited: list[ClauseRef]) -> None:
+        """The children of a node, in document order with its table rows; label lines
+        written before their items move to the item that follows them."""
+        kids = node.children
+        shift = self._labels_before(node, kids)
+        carry: list[ClauseRef] | None = shift[0] if shift else None
+        for item in node.items:
+            if isinstance(item, TaskDraft):
+                self.out.append(item)
+            elif isinstance(item, Node):
+                if shift is None:
+                    self.node(item, inherited)
+                    continue
+                own = self.trailing_label_group(item)
+                given = carry
+                carry = own
+                self._node_with_label(item, given, own, inherited)
+        if shift is not None and carry:
+            self.leftovers.extend(carry)
+
+    def _labels_before(self, node: Node, kids: list[Node]) -> tuple[list[ClauseRef]] | None:
+        """Label lines written before their items: the node's text ends with label lines,
+        every child but the last ends with label lines, and the last does not."""
+        if len(kids) < 2:
+            return None
+        segs = self.segs(node)
+        groups = _groups(segs)
+        if not groups or not _label_group(groups[-1]):
+            return None
+        idx = segs.index(groups[-1][-1].seg)
+        if any(has_content(s.view.text) for s in segs[idx + 1 :]):
+            return None
+        trailing = [self.trailing_label_group(k) is not None for k in kids]
+        if all(trailing[:-1]) and not trailing[-1]:
+            return (groups[-1],)
+        return None
+
+    def _node_with_label(self, node: Node, given: list[ClauseRef] | None, own: list[ClauseRef] | None,
+                         inherited: list[ClauseRef]) -> None:
+        segs = self.segs(node)
+        if own is not None:
+            keep = [s for s in segs if s is not own[0].seg and all(s is not r.seg for r in own)]
+        else:
+            keep = segs
+        section = section_of(node.parent) if node.parent is not None else None
+        scoped = Scoped("item", [s.view for s in keep], section, clauses=list(given or []),
+                        title=_run_in_title(node.head) if node.head is not None else None, node=node)
+        if not given:
+            scoped.prose = [s.view for s in keep]
+            scoped.inherited = list(inherited)
+        self.emit(scoped)
+        self.children(node, inherited)
+
+    def lead_in(self, node: Node) -> TextView | None:
+        """A paragraph ending in a colon before the items, whose subject they inherit."""
+        if not node.children:
+            return None
+        paras = [p for p in node.paras if p.text.strip()]
+        if paras and paras[-1].text.rstrip().endswith(("：", ":")) and find_prose(paras[-1].text):
+            return paras[-1]
+        return None
+
+    # -- emitting ------------------------------------------------------------------------
+    def emit(self, scoped: Scoped) -> None:
+        self.out.append(scoped)
+
+    def emit_whole(self, node: Node, groups: list[list[ClauseRef]], section: str | None,
+                   inherited: list[ClauseRef]) -> None:
+        refs = [r for g in groups for r in g]
+        parts = [p for p in self.subtree_text(node) if not any(p is r.seg.view for r in refs)]
+        self.emit(Scoped("item", parts, section, clauses=refs,
+                         title=_run_in_title(node.head) if node.head is not None else None, node=node))
+
+    def single(self, node: Node, group: list[ClauseRef], section: str | None, *, whole: bool) -> None:
+        """One clause group in the node's text: it governs the node (with its children
+        when ``whole``), except paragraphs after a clause that closed a paragraph."""
+        segs = self.segs(node)
+        first, last = group[0], group[-1]
+        idx = segs.index(last.seg)
+        closing = not first.seg.label_line(first.clause) and not has_content(last.seg.view.text[last.clause.end :]) \
+            and has_content(first.seg.view.text[: first.clause.start])
+        after = [s for s in segs[idx + 1 :] if has_content(s.view.text)] if closing else []
+        label_segs = {id(r.seg) for r in group if r.seg.label_line(r.clause)}
+        parts = [s.view for s in segs if id(s) not in label_segs and s not in after]
+        if whole:
+            for c in node.children:
+                parts.extend(self.subtree_text(c))
+        kind = "item" if node.head is not None else "paragraph"
+        self.emit(Scoped(kind, parts, section, clauses=list(group),
+                         title=_run_in_title(node.head) if node.head is not None else _run_in_title(parts[0]) if parts else None,
+                         node=node))
+        for s in after:
+            self.prose_paragraph(s.view, section)
+
+    def runs(self, node: Node, segs: list[Seg], groups: list[list[ClauseRef]], section: str | None) -> None:
+        """Several clause groups: each governs the text since the previous one. Text after
+        the last group stays with it in the same paragraph; later paragraphs are read alone."""
+        group_of = {id(r.clause): gi for gi, g in enumerate(groups) for r in g}
+        runs: list[tuple[list[TextView], list[ClauseRef]]] = []
+        parts: list[TextView] = []
+        current = -1
+        last_seg = max(i for i, s in enumerate(segs) if s.clauses)
+        later: list[TextView] = []
+        for si, seg in enumerate(segs):
+            pos = 0
+            for c in seg.clauses:
+                gi = group_of[id(c)]
+                if gi != current:
+                    piece = seg.view.sub(pos, c.start)
+                    if has_content(piece.text):
+                        parts.append(piece.strip())
+                    runs.append((parts, list(groups[gi])))
+                    parts = []
+                    current = gi
+                pos = c.end
+            rest = seg.view.sub(pos, len(seg.view))
+            if not has_content(rest.text):
+                continue
+            if si < last_seg:
+                parts.append(rest.strip())
+            elif si == last_seg:
+                runs[-1][0].append(rest.strip())
+            else:
+                later.append(rest.strip())
+        kind = "item" if node.head is not None else "paragraph"
+        multiple = sum(1 for r in runs if r[0]) > 1
+        letters = iter("abcdefghijklmnopqrstuvwxyz")
+        for run_parts, refs in runs:
+            if not run_parts:
+                # a clause right after another group with no text of its own: it joins it
+                if self.out and isinstance(self.out[-1], Scoped) and self.out[-1].node is node:
+                    self.out[-1].clauses.extend(refs)
+                else:
+                    self.leftovers.extend(refs)
+                continue
+            starts_node = node.head is not None and run_parts[0].source_start == node.head.source_start
+            self.emit(Scoped(kind, run_parts, section, clauses=list(refs), node=node,
+                             title=_run_in_title(run_parts[0]) if starts_node else None,
+                             letter=next(letters) if multiple else ""))
+        for view in later:
+            self.prose_paragraph(view, section)
+
+    def prose_paragraph(self, view: TextView, section: str | None) -> None:
+        """A paragraph outside any clause's reach: a task if prose assigns units in it."""
+        if find_prose(view.text):
+            self.emit(Scoped("paragraph", [view], section, prose=[view], title=_run_in_title(view)))
+
+    def items_of(self, pseudo: Node, section: str | None, *, prose: bool) -> None:
+        """A run of root paragraphs (a paragraph and its label lines)."""
+        segs = self.segs(pseudo)
+        groups = _groups(segs)
+        if not groups:
+            for s in segs:
+                if prose and not _title_line(s.view.text):
+                    self.prose_paragraph(s.view, section)
+            return
+        if len(groups) == 1:
+            self.single(pseudo, groups[0], section, whole=False)
+        else:
+            self.runs(pseudo, segs, groups, section)
+
+
+#: a stand-in clause for a lead-in paragraph (its units come from prose)
+_LEAD_IN = Clause(0, 0, (), "lead-in")
+
+
+def enumerated_parts(body: TextView) -> list[TextView]:
+    """An item listing 一是…二是… (or 第一，…第二，…) with units in two or more parts:
+    its parts; otherwise the body alone."""
+    starts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _ENUM.finditer(body.text)]
+    if len(starts) < 2:
+        return [body]
+    parts = [body.sub(a, b).strip() for a, b in zip(starts, starts[1:] + [len(body)])]
+    if sum(1 for p in parts if _ASSIGNS.search(p.text)) < 2:
+        return [body]
+    return parts
+
+
+def duty_parts(body: TextView) -> list[TextView]:
+    """A division of duties in one paragraph (X负责…；Y负责…；Z负责…): one part per unit,
+    when every part between ； opens with its own subject; otherwise the body alone."""
+    title = _run_in_title(body)
+    start = len(title) + 1 if title is not None else 0
+    bounds = [start] + [k + 1 for k in range(start, len(body.text)) if body.text[k] in "；;"] + [len(body.text)]
+    parts = [body.sub(a, b).strip() for a, b in zip(bounds, bounds[1:]) if body.text[a:b].strip()]
+    if len(parts) < 2:
+        return [body]
+    subjects = []
+    for p in parts:
+        hits = find_prose(p.text)
+        if not hits or hits[0][2] > 1:
+            return [body]
+        subjects.append(hits[0][1])
+    return parts if len(set(subjects)) == len(subjects) else [body]
+
+
+def scope_outline(root: Node, clauses_of: ClauseFinder) -> tuple[list[Scoped | TaskDraft], list[ClauseRef]]:
+    """Tasks (scoped text, or table row drafts) in document order, and the clauses no text took."""
+    s = Scoper(clauses_of)
+    out = s.run(root)
+    return out, s.leftovers
+
+
+def iter_segments(root: Node) -> Iterator[TextView]:
+    """Every head and paragraph of an outline, in document order."""
+    for item in root.items:
+        if isinstance(item, TextView):
+            yield item
+        elif isinstance(item, Node):
+            if item.head is not None:
+                yield item.head
+            yield from iter_segments(item)

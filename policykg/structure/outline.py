@@ -1,0 +1,295 @@
+"""The outline of a document: its numbered lines as a tree, each with the unnumbered
+paragraphs that follow it, and the tables in between.
+
+No character counts decide what a heading is. Every numbered line is a node; whether
+a node is a heading over tasks, a task, or neither is decided later from the
+responsibility clauses in and below it (:mod:`policykg.extract.scope`).
+
+What this module does decide:
+
+* **numbers**: 一、 （一） 1. （1） ① 1） 第X条 第X章, by their usual levels; a number
+  directly followed by a figure (``11.121人才工程``, ``2.2023年底前``) only where the
+  sequence of numbers expects it;
+* **inline numbering**: ``…。2.…`` or ``…；（三）…`` inside a line starts a new item when the
+  number continues a sequence (never a list introduced by a colon: ``包括：（1）…；（2）…``);
+  a heading run into its first item (``四、标题（十一）条目。``) is split too;
+* **wraps**: a paragraph broken by a page break or a line wrap is joined again.
+
+>>> from policykg.ingest.text import line_blocks
+>>> from policykg.records import SourceDocument
+>>> t = "一、任务\\n1.修路。（责任单位：县交通局）2.供水。（责任单位：县水务局）\\n"
+>>> root = build_outline(SourceDocument("a", "a", "0" * 64, "txt", None, t, tuple(line_blocks(t))))
+>>> [(n.number, n.head.text) for n in root.nodes()]
+[('一、', '任务'), ('1.', '修路。（责任单位：县交通局）'), ('2.', '供水。（责任单位：县水务局）')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..lexicon import CLOSE, LABEL_RE, OPEN
+from ..patterns import ANNEX_RE, NUMBER_BEFORE_DIGIT, NUMBER_PATTERNS, TERMINAL, number_value, parse_number
+from ..records import SourceDocument, TaskDraft
+from ..textview import TextView
+from .tables import Table, find_tables
+
+_LABEL_START = re.compile(rf"^[{re.escape(OPEN)}\s*]*" + LABEL_RE.pattern)
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+#: where an inline number may start: after a sentence end or a closing bracket
+_INLINE = re.compile(r"(?<=[。；;！!？?）)】〕])\s*(?=[（(]?\s*[\d一二三四五六七八九十①-⑳])")
+
+
+@dataclass
+class Line:
+    """One line of text (stripped), and what surrounds it; ``cells`` for a table row
+    (``table`` numbers the real table it belongs to, -1 for rows found in plain text)."""
+
+    view: TextView
+    blank_before: bool = False
+    tab: bool = False
+    cells: list[TextView] | None = None
+    table: int = -1
+
+
+@dataclass
+class Node:
+    """A numbered line and what follows it up to the next numbered line of its level or above.
+
+    ``items`` holds, in document order, the unnumbered paragraphs (:class:`TextView`),
+    the child nodes and the table rows (:class:`TaskDraft`) under this node. The root
+    of a document has level -1 and no head; its paragraphs are the front matter and
+    anything outside the numbered outline.
+    """
+
+    level: int
+    number: str = ""
+    head: TextView | None = None
+    items: list[TextView | Node | TaskDraft] = field(default_factory=list)
+    parent: Node | None = None
+    annex: bool = False
+    style: str = ""
+    value: int | None = None
+
+    @property
+    def paras(self) -> list[TextView]:
+        return [x for x in self.items if isinstance(x, TextView)]
+
+    @property
+    def children(self) -> list[Node]:
+        return [x for x in self.items if isinstance(x, Node)]
+
+    def nodes(self) -> Iterator[Node]:
+        """This node's descendants in document order (not itself)."""
+        for x in self.items:
+            if isinstance(x, Node):
+                yield x
+                yield from x.nodes()
+
+    def heading(self) -> str | None:
+        """The node as a section name: its number and head (up to a run-in title's 。)."""
+        if self.head is None:
+            return None
+        raw = self.head.raw.strip()
+        m = re.match(r"^([^。；;]{2,60}?[。；;])\s*\S", self.head.text)
+        if m:
+            raw = self.head.raw[: m.end(1)]
+        return (self.number + raw).strip()
+
+
+# --- lines ------------------------------------------------------------------------
+def _lines_and_tables(doc: SourceDocument) -> list[Line | Table]:
+    lines: list[Line] = []
+    prev_end = 0
+    for b in doc.blocks:
+        gap = doc.text[prev_end : b.start]
+        prev_end = b.end
+        blank = gap.count("\n") >= 2
+        view = TextView.of(doc.text, b.start, b.end)
+        if b.kind == "row":
+            cells = [TextView.of(doc.text, s, e).strip() for s, e in b.cells]
+            lines.append(Line(view.strip(), blank, True, cells, b.table))
+            continue
+        stripped = view.strip()
+        if stripped.text.count("|") + stripped.text.count("｜") >= 2:
+            # cells separated by |
+            bounds = [-1] + [k for k, ch in enumerate(stripped.text) if ch in "|｜"] + [len(stripped)]
+            cells = [stripped.sub(a + 1, b).strip() for a, b in zip(bounds, bounds[1:])]
+            cells = cells[1:] if cells and not cells[0].text else cells
+            cells = cells[:-1] if cells and not cells[-1].text else cells
+            if sum(1 for c in cells if c.text) >= 2:
+                lines.append(Line(stripped, blank, False, cells, -1))
+                continue
+        lines.append(Line(stripped, blank, doc.text[b.start : b.start + 1] == "\t"))
+    return find_tables(lines, doc)
+
+
+_DEEPER_OF = {"cn": ("paren-cn", "paren-arabic"), "chapter": ("cn", "paren-cn")}
+
+
+class _Numbers:
+    """The sequence of list numbers met so far, by style, to judge a doubtful number."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, int] = {}
+        self.level_of = {style: level for level, style, _ in NUMBER_PATTERNS}
+
+    def expects(self, style: str, value: int | None) -> bool:
+        if value is None:
+            return False
+        last = self.last.get(style)
+        return value == 1 if last is None else value == last + 1
+
+    def see(self, style: str, value: int | None) -> None:
+        if value is None:
+            return
+        self.last[style] = value
+        level = self.level_of[style]
+        for other in list(self.last):
+            if self.level_of[other] > level:
+                del self.last[other]  # a new 一、 restarts the （一） below it
+
+
+def line_number(text: str, numbers: _Numbers, pos: int = 0) -> tuple[int, str, int | None, int] | None:
+    """The list number at ``text[pos:]``: ``(level, style, value, end)``, also a number
+    followed by a figure when the sequence expects it."""
+    n = parse_number(text, pos)
+    if n:
+        return n
+    m = NUMBER_BEFORE_DIGIT.match(text[pos:])
+    if m:
+        value = number_value(m.group("v"))
+        if numbers.expects("arabic", value) and numbers.last.get("arabic") is not None:
+            return 3, "arabic", value, pos + m.end()
+    return None
+
+
+def _depth(text: str, pos: int) -> int:
+    depth = 0
+    for ch in text[:pos]:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+    return depth
+
+
+def split_inline(view: TextView, numbers: _Numbers) -> list[TextView]:
+    """Cut a line where a new numbered item starts inside it."""
+    text = view.text
+    cuts: list[int] = []
+    lead = line_number(text, numbers)
+    if lead:
+        numbers.see(lead[1], lead[2])
+        if lead[1] in _DEEPER_OF:  # 四、健全机制（十一）规范解读。: a heading run into its item
+            m = re.match(r"[^\s，,。；;：:、“”《》]{2,30}(?=[（(])", text[lead[3] :])
+            if m:
+                k = lead[3] + m.end()
+                n = parse_number(text, k)
+                if n and n[1] in _DEEPER_OF[lead[1]]:
+                    cuts.append(k)
+                    numbers.see(n[1], n[2])
+    for m in _INLINE.finditer(text):
+        k = m.end()
+        if k <= (cuts[-1] if cuts else 0) or _depth(text, k) or text.count("“", 0, k) > text.count("”", 0, k):
+            continue
+        n = parse_number(text, k)
+        if n is None:
+            d = NUMBER_BEFORE_DIGIT.match(text[k:])
+            n = (3, "arabic", number_value(d.group("v")), k + d.end()) if d else None
+        if n is None or n[1] == "article" or not text[n[3] :].strip():
+            continue
+        if numbers.expects(n[1], n[2]) and (n[2] != 1 or text[k - 1] in "。！!？?" or text[m.start() - 1] in "。！!？?"):
+            cuts.append(k)
+            numbers.see(n[1], n[2])
+    if not cuts:
+        return [view]
+    bounds = [0, *cuts, len(text)]
+    return [view.sub(a, b).strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+def _unbalanced(text: str) -> bool:
+    return (text.count("《") > text.count("》") or text.count("（") + text.count("(") > text.count("）") + text.count(")")
+            or text.count("【") > text.count("】") or text.count("〔") > text.count("〕"))
+
+
+def _joinable(prev: TextView, nxt: TextView, numbered_prev: bool) -> bool:
+    """Is ``nxt`` the rest of ``prev``, split by a page break or a line wrap?"""
+    p, n = prev.text.rstrip(), nxt.text
+    if not p or not n:
+        return False
+    if _unbalanced(p):
+        return not ANNEX_RE.match(n)
+    if p[-1] in TERMINAL or _DATE_LINE.match(p) or _DATE_LINE.match(n):
+        return False
+    if numbered_prev and not re.search(r"[。；;！？!?]", p) and len(p) <= 40:
+        return False  # a heading: what follows is its text, not its rest
+    if ANNEX_RE.match(n) or _LABEL_START.match(n) or _LABEL_START.match(p) or LABEL_RE.search(p):
+        return False
+    return True
+
+
+# --- the tree -----------------------------------------------------------------------
+def build_outline(doc: SourceDocument) -> Node:
+    """The outline tree of a document (its root node)."""
+    root = Node(-1)
+    stack = [root]
+    numbers = _Numbers()
+    started = False
+    annex = False
+    last_view: TextView | None = None  # the last paragraph or head added, for joining wraps
+    last_numbered = False
+    for el in _lines_and_tables(doc):
+        if isinstance(el, Table):
+            for draft in el.drafts(section_of(stack[-1])):
+                stack[-1].items.append(draft)
+            last_view = None
+            continue
+        if not el.view.text:
+            continue
+        views = [el.view] if el.tab else split_inline(el.view, numbers)
+        for k, view in enumerate(views):
+            n = line_number(view.text, numbers) if not el.tab else None
+            if n is None and last_view is not None and k == 0 and (started or _unbalanced(last_view.text)) \
+                    and _joinable(last_view, view, last_numbered):
+                joined = TextView.concat([last_view, view])
+                _replace_last(stack, last_view, joined)
+                last_view = joined
+                continue
+            if ANNEX_RE.match(view.text) and n is None:
+                annex = True
+                stack = [root]
+            if n is None:
+                stack[-1].items.append(view)
+                last_view, last_numbered = view, False
+                continue
+            level, style, value, end = n
+            numbers.see(style, value)
+            while len(stack) > 1 and stack[-1].level >= level:
+                stack.pop()
+            head = view.sub(end, len(view)).strip()
+            node = Node(level, view.raw[:end].strip(), head, [], stack[-1], annex, style, value)
+            stack[-1].items.append(node)
+            stack.append(node)
+            started = True
+            last_view, last_numbered = head, True
+    return root
+
+
+def _replace_last(stack: list[Node], old: TextView, new: TextView) -> None:
+    node = stack[-1]
+    if node.head is old:
+        node.head = new
+        return
+    for i in range(len(node.items) - 1, -1, -1):
+        if node.items[i] is old:
+            node.items[i] = new
+            return
+
+
+def section_of(node: Node) -> str | None:
+    """The nearest heading at or above ``node``."""
+    while node is not None and node.head is None:
+        node = node.parent  # type: ignore[assignment]
+    return node.heading() if node is not None else None
