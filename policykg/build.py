@@ -49,6 +49,12 @@ class DocumentSummary:
     tasks: int
     assignments: int
     warnings: list[str]
+    #: the self-check (see policykg.extract.selfcheck): responsibility clauses found and
+    #: scoped, coverage, and whether the document was understood at all
+    clauses: int = 0
+    coverage: float = 1.0
+    leftovers: int = 0
+    understood: bool = True
 
 
 @dataclass
@@ -70,6 +76,11 @@ class BuildReport:
     @property
     def tasks(self) -> int:
         return sum(d.tasks for d in self.documents)
+
+    @property
+    def not_understood(self) -> list[DocumentSummary]:
+        """Documents with responsibility markers but no task that assigns a unit."""
+        return [d for d in self.documents if not d.understood]
 
     @property
     def assignments(self) -> int:
@@ -162,6 +173,10 @@ def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Proble
         tasks=len(ex.tasks),
         assignments=sum(len(t.mentions) for t in ex.tasks),
         warnings=list(ex.warnings),
+        clauses=ex.check.clauses,
+        coverage=ex.check.coverage,
+        leftovers=len(ex.check.leftovers),
+        understood=ex.check.understood,
     )
     text = json.dumps(ex.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     return name, Built(summary, text, rdf)
@@ -488,6 +503,7 @@ def manifest(report: BuildReport) -> dict[str, Any]:
             "tasks": report.tasks,
             "assignments": report.assignments,
             "skipped": len(report.skipped),
+            "not_understood": len(report.not_understood),
         },
         "problems": [p.__dict__ for p in report.problems],
     }

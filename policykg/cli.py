@@ -55,7 +55,7 @@ def main() -> None:
 @click.option("-o", "--out", "out_dir", default="graph", show_default=True, type=click.Path(path_type=Path),
               help="Graph directory to write.")
 @click.option("--encoding", default=None, help="Text encoding of .txt/.html files (default: detect).")
-@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped.")
+@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped or any document was not understood.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-w", "--workers", type=int, default=None, help="Worker processes for extraction (default: all cores).")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
@@ -106,7 +106,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
     )
     if len(report.documents) <= LIST_AT_MOST:
         for d in report.documents:
-            click.echo(f"  {d.name}: {d.tasks} tasks, {d.assignments} assignments")
+            check = "" if d.understood and d.coverage >= 1.0 else (
+                "  NOT UNDERSTOOD (see policykg inspect)" if not d.understood
+                else f"  (coverage {d.coverage:.2f}: {d.leftovers} leftover(s))")
+            click.echo(f"  {d.name}: {d.tasks} tasks, {d.assignments} assignments{check}")
     if report.skipped:
         click.echo(f"Skipped {len(report.skipped)} file(s):")
         _some(f"  {p.path}: {p.message}" for p in report.skipped)
@@ -114,9 +117,32 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
     if warnings:
         click.echo(f"{len(warnings)} warning(s):")
         _some(f"  {p.path}: {p.message}" for p in warnings)
+    if report.not_understood:
+        click.echo(f"{len(report.not_understood)} document(s) not understood: responsibility markers but no task "
+                   f"assigns a unit. `policykg inspect FILE` shows how each was read:")
+        _some(f"  {d.name}" for d in report.not_understood)
     click.echo(f"Manifest: {Path(out_dir) / 'manifest.json'}")
-    if strict and report.skipped:
-        raise click.ClickException(f"{len(report.skipped)} file(s) were skipped (--strict)")
+    if strict and (report.skipped or report.not_understood):
+        raise click.ClickException(
+            f"{len(report.skipped)} file(s) were skipped and {len(report.not_understood)} document(s) "
+            f"not understood (--strict)"
+        )
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--encoding", default=None, help="Text encoding of a .txt/.html file (default: detected).")
+@_errors
+def inspect(file: Path, encoding: str | None) -> None:
+    """Show how a document was read: its outline, each task's span, clauses, roles and
+    units, and the clauses that govern no task.
+
+    Example: policykg inspect data/samples/luhe-2021-old-areas-work-plan.txt
+    """
+    from .ingest import read_document
+    from .inspect import inspect_document
+
+    click.echo(inspect_document(read_document(file, encoding=encoding)))
 
 
 #: a build lists its documents, skipped files and warnings one per line up to this many

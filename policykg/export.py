@@ -19,7 +19,7 @@ from .resolve import canonical_name
 
 ASSIGNMENT_FIELDS = (
     "doc", "task", "task_title", "task_text", "section", "role", "mention", "unit", "unit_label",
-    "start", "end", "prose", "jurisdiction",
+    "start", "end", "prose", "jurisdiction", "task_persons", "task_assessors",
 )
 PLACE_FIELDS = ("doc", "name", "type", "parent", "start", "end", "jurisdiction")
 PAIRING_FIELDS = ("doc", "helper", "helped", "kind", "start", "end", "jurisdiction")
@@ -41,6 +41,9 @@ def assignment_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any
                 "task_text": t.text,
                 "section": t.section,
                 "jurisdiction": ex.policy.jurisdiction,
+                # people (责任领导) and scoring bodies (评分部门) named beside the task: never doers
+                "task_persons": "、".join(p.name for p in t.persons) or None,
+                "task_assessors": "、".join(m.name for m in t.assessors) or None,
             }
             if not t.mentions:
                 yield {**base, "role": None, "mention": None, "unit": None, "unit_label": None,

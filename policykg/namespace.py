@@ -42,6 +42,8 @@ class PKG(DefinedNamespace):
     Place: URIRef
     PairedAssistance: URIRef
     Milestone: URIRef
+    Assessment: URIRef
+    PersonMention: URIRef
     RoleScheme: URIRef
     Lead: URIRef
     Support: URIRef
@@ -61,6 +63,11 @@ class PKG(DefinedNamespace):
     mentionsPlace: URIRef
     theme: URIRef
     milestone: URIRef
+    assessor: URIRef
+    assessment: URIRef
+    person: URIRef
+    personMention: URIRef
+    number: URIRef
     jurisdiction: URIRef
     implementsTitle: URIRef
     sourceDocument: URIRef

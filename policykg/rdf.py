@@ -59,6 +59,7 @@ _P = {
         "agent": PROV.agent, "hadRole": PROV.hadRole, "anchorOf": NIF.anchorOf, "begin": NIF.beginIndex,
         "end": NIF.endIndex, "context": NIF.referenceContext, "name": SCHEMA.name, "containedIn": SCHEMA.containedInPlace,
         "inYear": TIME.inXSDgYear, "dateDocument": ELI.date_document, "subOrgOf": ORG.subOrganizationOf,
+        "Person": SCHEMA.Person,
     }.items()
 }
 _T = {name: _n(getattr(PKG, name)) for name in PKG.__annotations__}
@@ -269,6 +270,35 @@ def _extraction_quads(ex: Extraction) -> Iterator[Quad]:
             yield q(a, _P["end"], _int(m.end))
             yield q(a, _P["context"], doc)
             yield q(a, _T["prose"], Literal("true" if m.prose else "false", datatype=_BOOL))
+        if t.number:
+            yield q(task, _T["number"], Literal(t.number))
+        for n, m in enumerate(t.assessors, 1):  # 评分部门: units that score the task, not doers
+            if m.name not in units:
+                yield from unit(m.name)
+            a = iri("assessment", ex.doc_id, t.key, str(n))
+            yield q(task, _T["assessor"], units[m.name])
+            yield q(task, _T["assessment"], a)
+            yield q(a, A, _T["Assessment"])
+            yield q(a, _T["task"], task)
+            yield q(a, _P["agent"], units[m.name])
+            yield q(a, _P["anchorOf"], Literal(m.text))
+            yield q(a, _P["begin"], _int(m.start))
+            yield q(a, _P["end"], _int(m.end))
+            yield q(a, _P["context"], doc)
+        for n, person in enumerate(t.persons, 1):  # 责任领导: people, never units
+            who = iri("person", jurisdiction or ex.doc_id, person.name)
+            yield sh(who, A, _P["Person"])
+            yield sh(who, _P["name"], Literal(person.name))
+            pm = iri("person-mention", ex.doc_id, t.key, str(n))
+            yield q(task, _T["person"], who)
+            yield q(task, _T["personMention"], pm)
+            yield q(pm, A, _T["PersonMention"])
+            yield q(pm, _T["task"], task)
+            yield q(pm, _T["person"], who)
+            yield q(pm, _P["anchorOf"], Literal(person.name))
+            yield q(pm, _P["begin"], _int(person.start))
+            yield q(pm, _P["end"], _int(person.end))
+            yield q(pm, _P["context"], doc)
         for n, ms in enumerate(t.milestones, 1):
             node = iri("milestone", ex.doc_id, t.key, str(n))
             yield q(task, _T["milestone"], node)

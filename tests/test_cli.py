@@ -123,3 +123,64 @@ def test_same_input_builds_identical_files(tmp_path: Path, samples_dir: Path) ->
     build_corpus([samples_dir], b)
     for p in sorted((a / "extractions").glob("*.json")):
         assert p.read_bytes() == (b / "extractions" / p.name).read_bytes()
+
+
+NOT_UNDERSTOOD = "某县工作方案\n各项任务的牵头单位和配合单位另行通知，请各有关方面按职责抓好落实。\n"
+
+
+def test_document_with_markers_and_no_task_is_a_warning_and_strict_fails(runner: CliRunner, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "unread.txt").write_text(NOT_UNDERSTOOD, encoding="utf-8")
+    (docs / "plan.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    out = tmp_path / "graph"
+    plain = runner.invoke(main, ["build", str(docs), "-o", str(out), "-q"])
+    assert plain.exit_code == 0, plain.output
+    assert "unread.txt: 0 tasks, 0 assignments  NOT UNDERSTOOD" in plain.output
+    assert "1 document(s) not understood" in plain.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["not_understood"] == 1
+    (unread,) = [d for d in manifest["inputs"] if d["name"] == "unread.txt"]
+    (plan,) = [d for d in manifest["inputs"] if d["name"] == "plan.txt"]
+    assert not unread["understood"] and plan["understood"]
+    assert any(p["path"].endswith("unread.txt") and "not understood" in p["message"] for p in manifest["problems"])
+    strict = runner.invoke(main, ["build", str(docs), "-o", str(out), "-q", "--strict"])
+    assert strict.exit_code != 0 and "1 document(s) not understood (--strict)" in strict.output
+    (docs / "unread.txt").unlink()
+    assert runner.invoke(main, ["build", str(docs), "-o", str(out), "-q", "--strict"]).exit_code == 0
+
+
+INSPECTED = ["一、重点任务", "1.推进农村公路建设。（牵头单位：县交通运输局；配合单位：县财政局）", "2.完善供水设施。（责任单位：县水务局）"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "pdf"])
+def test_inspect_shows_how_a_document_was_read(runner: CliRunner, tmp_path: Path, fmt: str) -> None:
+    from .conftest import make_docx, make_pdf
+
+    path = tmp_path / f"plan.{fmt}"
+    if fmt == "txt":
+        path.write_text("\n".join(INSPECTED) + "\n", encoding="utf-8")
+    elif fmt == "html":
+        path.write_text("<html><body>" + "".join(f"<p>{p}</p>" for p in INSPECTED) + "</body></html>", encoding="utf-8")
+    elif fmt == "docx":
+        path.write_bytes(make_docx([["序号", "工作任务", "责任单位"], ["3", "建设污水管网", "县住建局"]], INSPECTED))
+    else:
+        path.write_bytes(make_pdf(INSPECTED))
+    out = runner.invoke(main, ["inspect", str(path)])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0].startswith(f"plan.{fmt} ({fmt}")
+    assert "self-check:" in lines[1] and "coverage 1.00" in lines[1]
+    assert "一、重点任务" in out.output
+    assert "lead: 县交通运输局" in out.output and "support: 县财政局" in out.output
+    assert "responsible: 县水务局" in out.output
+    assert any(line.strip().startswith("clause [") and "牵头单位" in line for line in lines)
+    if fmt == "docx":
+        assert "responsible: 县住建局" in out.output  # the table row
+
+
+def test_inspect_names_an_unreadable_file(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    out = runner.invoke(main, ["inspect", str(bad)])
+    assert out.exit_code != 0 and "empty.txt" in out.output

@@ -173,12 +173,12 @@ class _Extractor:
         return tuple(out)
 
     def make_task(self, key: str, s: Scoped, parts: list[TextView], found: list[_Found], kind: str) -> Task:
-        milestones = self.deadlines(parts)
+        milestones = self.deadlines(parts + s.fields)
         number = s.node.number if s.node is not None and s.node.number and kind == "item" else None
         if number and s.node is not None and s.node.head is not None and parts and \
                 parts[0].source_start != s.node.head.source_start:
             number = None  # a later run of the item
-        views = list(dict.fromkeys([*parts, *(r.seg.view for r in s.clauses)]))
+        views = list(dict.fromkeys([*parts, *s.fields, *(r.seg.view for r in s.clauses)]))
         return self.build_task(key, kind, s.title, parts, s.section, found, milestones, self.person_fields(views), (),
                                number)
 

@@ -77,6 +77,8 @@ class Scoped:
     title: TextView | None = None
     node: Node | None = None
     letter: str = ""
+    #: field lines of the task (时限要求：…, 责任人：…): read for milestones and persons, not text
+    fields: list[TextView] = field(default_factory=list)
 
 
 def has_content(text: str) -> bool:
@@ -87,6 +89,11 @@ def has_content(text: str) -> bool:
     if FIELD_LABEL_RE.match(t.lstrip("（(【〔[ ")):
         return False
     return bool(_PUNCT.sub("", t))
+
+
+def _field_line(text: str) -> bool:
+    """A paragraph that is only a field (完成时限：2023年底前, 责任人：张三)."""
+    return bool(FIELD_LABEL_RE.match(text.strip().lstrip("（(【〔[ ")))
 
 
 def _run_in_title(view: TextView) -> TextView | None:
@@ -360,6 +367,10 @@ class Scoper:
 
     # -- emitting ------------------------------------------------------------------------
     def emit(self, scoped: Scoped) -> None:
+        text = [p for p in scoped.parts if not _field_line(p.text)]
+        if text:
+            scoped.fields = [p for p in scoped.parts if _field_line(p.text)]
+            scoped.parts = text
         self.out.append(scoped)
 
     def emit_whole(self, node: Node, groups: list[list[ClauseRef]], section: str | None,
