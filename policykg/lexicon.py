@@ -180,6 +180,10 @@ VERB_END_RE = re.compile(
     rf"(?:{_alternatives(VERB_PREFIXES)})?(?P<verb>{_alternatives(list(_VERB_ROLE))})(?:工作)?$"
 )
 _HEADER_ROLES = tuple((re.compile(p), role) for p, role in HEADER_ROLES)
+#: a text without any of these words holds no clause (checked before building a spaCy Doc)
+CLAUSE_HINT_RE = re.compile(
+    rf"{LABEL_WORD}|{_alternatives(list(BARE_LABELS))}|{_alternatives(list(_VERB_ROLE))}|{_alternatives(list(UNIT_MARKERS))}"
+)
 PROSE_LEAD_RE = re.compile(_alternatives(PROSE_LEAD_WORDS))
 PROSE_SUPPORT_RE = re.compile(
     rf"(?:{_alternatives(PROSE_SUPPORT_PREFIXES)})?(?:{_alternatives(PROSE_SUPPORT_WORDS)})"

@@ -54,7 +54,9 @@ def _code_fingerprint() -> str:
 
 PIPELINE_VERSION = f"policykg-extract-2+{_code_fingerprint()}"
 
-_DOC_EXTENSIONS: tuple[tuple[str, object], ...] = (("default_role", None), ("in_cell", False), ("clauses", None))
+_DOC_EXTENSIONS: tuple[tuple[str, object], ...] = (
+    ("default_role", None), ("in_cell", False), ("clauses", None), ("source_text", None),
+)
 _SPAN_EXTENSIONS: tuple[tuple[str, object], ...] = (("clause", -1), ("marked", False))
 for _name, _default in _DOC_EXTENSIONS:
     if not Doc.has_extension(_name):
@@ -67,7 +69,7 @@ for _name, _default in _SPAN_EXTENSIONS:
 @Language.component("policykg_clauses")
 def clauses_component(doc: Doc) -> Doc:
     """Find the clauses; an unlabelled unit cell is one list in its column's role."""
-    text = doc.text  # built from the tokens at each access: read it once
+    text = doc._.source_text or doc.text  # doc.text is rebuilt from the tokens at each access
     found = find_clauses(text, cell=doc._.in_cell)
     if doc._.in_cell and text.strip():
         first = found[0].start if found else len(text)
@@ -82,7 +84,7 @@ def clauses_component(doc: Doc) -> Doc:
 def unit_mentions(doc: Doc) -> Doc:
     """Split every unit list into unit mention spans."""
     units: list[Span] = []
-    text = doc.text
+    text = doc._.source_text or doc.text
     for ci, clause in enumerate(doc._.clauses or ()):
         for ul in clause.lists:
             for _name, s, e, marked in split_units_with_roles(text, ul.start, ul.end):
@@ -112,4 +114,5 @@ def make_doc(nlp: Language, text: str, *, default_role: str | None = None, in_ce
     doc = nlp.make_doc(text)
     doc._.default_role = default_role
     doc._.in_cell = in_cell
+    doc._.source_text = text
     return doc

@@ -24,7 +24,8 @@ from ..lexicon import (
     PROSE_RESPONSIBLE_RE,
     PROSE_SUPPORT_RE,
 )
-from ..patterns import CLOSE, OPEN
+from ..patterns import CLOSE, OPEN, RUN_IN_TITLE_RE
+from ..textview import TextView
 from .units import looks_like_unit, split_units
 
 BOUNDARY = set("。；;，,：:！？!?、\n（(由")
@@ -245,3 +246,38 @@ def find_prose(text: str, *, skip: int = 0) -> list[Found]:
             seen.add(f[1])
             out.append(f)
     return out
+
+
+# --- prose tasks in parts -------------------------------------------------------------
+_ENUM = re.compile(r"(?:(?<=^)|(?<=[。；;，,：:\n）)】]))\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、])")
+_ASSIGNS = re.compile(r"牵头|配合|负责|责任单位|责任部门")
+
+
+def enumerated_parts(body: TextView) -> list[TextView]:
+    """An item listing 一是…二是… (or 第一，…第二，…) with units in two or more parts:
+    its parts; otherwise the body alone."""
+    starts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _ENUM.finditer(body.text)]
+    if len(starts) < 2:
+        return [body]
+    parts = [body.sub(a, b).strip() for a, b in zip(starts, starts[1:] + [len(body)])]
+    if sum(1 for p in parts if _ASSIGNS.search(p.text)) < 2:
+        return [body]
+    return parts
+
+
+def duty_parts(body: TextView) -> list[TextView]:
+    """A division of duties in one paragraph (X负责…；Y负责…；Z负责…): one part per unit,
+    when every part between ； opens with its own subject; otherwise the body alone."""
+    title = RUN_IN_TITLE_RE.match(body.text)
+    start = title.end() if title is not None else 0
+    bounds = [start] + [k + 1 for k in range(start, len(body.text)) if body.text[k] in "；;"] + [len(body.text)]
+    parts = [body.sub(a, b).strip() for a, b in zip(bounds, bounds[1:]) if body.text[a:b].strip()]
+    if len(parts) < 2:
+        return [body]
+    subjects = []
+    for p in parts:
+        hits = find_prose(p.text)
+        if not hits or hits[0][2] > 1:
+            return [body]
+        subjects.append(hits[0][1])
+    return parts if len(set(subjects)) == len(subjects) else [body]

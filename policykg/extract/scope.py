@@ -24,13 +24,13 @@ its position and text, for the self-check.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..lexicon import FIELD_LABEL_RE, NON_TASK_SECTIONS
-from ..patterns import DOC_TYPE_END
+from ..lexicon import FIELD_LABEL_RE
+from ..patterns import RUN_IN_TITLE_RE
 from ..records import TaskDraft
-from ..structure.outline import Node, section_of
+from ..structure.outline import Node, names_only, section_of, statement_section, title_line
 from ..textview import TextView
 from .clauses import Clause
 from .prose import find_prose
@@ -38,9 +38,6 @@ from .prose import find_prose
 ClauseFinder = Callable[[TextView], list[Clause]]
 
 _PUNCT = re.compile(r"[\s。，,、；;：:！？!?…“”\"'（）()【】〔〕\[\]*·•\-—]+")
-_RUN_IN = re.compile(r"^([^。；;，,：:]{2,30})[。；;]")
-_ENUM = re.compile(r"(?:(?<=^)|(?<=[。；;，,：:\n）)】]))\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、])")
-_ASSIGNS = re.compile(r"牵头|配合|负责|责任单位|责任部门")
 
 
 @dataclass
@@ -97,30 +94,12 @@ def _field_line(text: str) -> bool:
 
 
 def _run_in_title(view: TextView) -> TextView | None:
-    m = _RUN_IN.match(view.text)
+    m = RUN_IN_TITLE_RE.match(view.text)
     return view.sub(0, m.end(1)) if m else None
 
 
-def _heading_like(node: Node) -> bool:
-    """A numbered line that only names what follows (一、总体要求 / （三）基本原则。)."""
-    head = node.head.text.strip() if node.head is not None else ""
-    body = head.rstrip("。；;：:")
-    return len(body) <= 40 and not re.search(r"[。；;！？!?]", body) and not (len(body) > 18 and "，" in body)
-
-
-def _statement_section(node: Node | None) -> bool:
-    """Is the node in a section of goals, principles or scope (总体要求, 基本原则 …)?"""
-    while node is not None and node.head is not None:
-        title = (_run_in_title(node.head) or node.head).text
-        if any(w in title for w in NON_TASK_SECTIONS):
-            return True
-        node = node.parent
-    return False
-
-
-def _title_line(text: str) -> bool:
-    """A line that names a document (…实施方案), not one that assigns work."""
-    return bool(DOC_TYPE_END.search(text.strip())) and not re.search(r"[。；;，,]", text)
+def _title(node: Node) -> TextView | None:
+    return _run_in_title(node.head) if node.head is not None else None
 
 
 def _groups(segs: list[Seg]) -> list[list[ClauseRef]]:
@@ -194,8 +173,7 @@ class Scoper:
         text = seg.view.text
         for c in reversed(seg.clauses):
             text = text[: c.start] + text[c.end :]
-        body = text.strip().rstrip("。；;：:")
-        return len(body) <= 40 and not re.search(r"[。；;！？!?]", body)
+        return names_only(text)
 
     def trailing_label_group(self, node: Node) -> list[ClauseRef] | None:
         """Label lines that end the node's own text, after some content."""
@@ -280,13 +258,13 @@ class Scoper:
         # no clause in the node's own text
         lead_in = self.lead_in(node)
         if children:
-            for seg in segs[1:] if not _statement_section(node) else ():  # introductory paragraphs may assign in prose
+            for seg in segs[1:] if not statement_section(node) else ():  # introductory paragraphs may assign in prose
                 if lead_in is None or seg.view is not lead_in:
                     self.prose_paragraph(seg.view, node.heading())
             self.children(node, inherited + ([ClauseRef(Seg(lead_in, []), _LEAD_IN)] if lead_in is not None else []))
             return
-        title = _run_in_title(node.head) if node.head is not None else None
-        if _statement_section(node):
+        title = _title(node)
+        if statement_section(node):
             self.tables(node)  # goals, principles, scope: not tasks unless a clause says so
             return
         if inherited:
@@ -294,7 +272,8 @@ class Scoper:
                              node=node))
         else:
             prose_parts = [s.view for s in segs]
-            task_like = not _heading_like(node) or (not node.paras and self.sibling_task(node))
+            task_like = not names_only(node.head.text if node.head else "") or (
+                not node.paras and self.sibling_task(node))
             if task_like or any(find_prose(p.text) for p in prose_parts):
                 self.emit(Scoped("item", prose_parts, section, prose=prose_parts, title=title, node=node))
         self.tables(node)
@@ -306,24 +285,22 @@ class Scoper:
     def children(self, node: Node, inherited: list[ClauseRef]) -> None:
         """The children of a node, in document order with its table rows; label lines
         written before their items move to the item that follows them."""
-        kids = node.children
-        shift = self._labels_before(node, kids)
-        carry: list[ClauseRef] | None = shift[0] if shift else None
+        before = self._labels_before(node, node.children)
+        carry = before
         for item in node.items:
             if isinstance(item, TaskDraft):
                 self.out.append(item)
             elif isinstance(item, Node):
-                if shift is None:
+                if before is None:
                     self.node(item, inherited)
                     continue
                 own = self.trailing_label_group(item)
-                given = carry
+                self._node_with_label(item, carry, own, inherited)
                 carry = own
-                self._node_with_label(item, given, own, inherited)
-        if shift is not None and carry:
+        if before is not None and carry:
             self.leftovers.extend(carry)
 
-    def _labels_before(self, node: Node, kids: list[Node]) -> tuple[list[ClauseRef]] | None:
+    def _labels_before(self, node: Node, kids: list[Node]) -> list[ClauseRef] | None:
         """Label lines written before their items: the node's text ends with label lines,
         every child but the last ends with label lines, and the last does not."""
         if len(kids) < 2:
@@ -336,9 +313,7 @@ class Scoper:
         if any(has_content(s.view.text) for s in segs[idx + 1 :]):
             return None
         trailing = [self.trailing_label_group(k) is not None for k in kids]
-        if all(trailing[:-1]) and not trailing[-1]:
-            return (groups[-1],)
-        return None
+        return groups[-1] if all(trailing[:-1]) and not trailing[-1] else None
 
     def _node_with_label(self, node: Node, given: list[ClauseRef] | None, own: list[ClauseRef] | None,
                          inherited: list[ClauseRef]) -> None:
@@ -348,8 +323,8 @@ class Scoper:
         else:
             keep = segs
         section = section_of(node.parent) if node.parent is not None else None
-        scoped = Scoped("item", [s.view for s in keep], section, clauses=list(given or []),
-                        title=_run_in_title(node.head) if node.head is not None else None, node=node)
+        scoped = Scoped("item", [s.view for s in keep], section, clauses=list(given or []), title=_title(node),
+                        node=node)
         if not given:
             scoped.prose = [s.view for s in keep]
             scoped.inherited = list(inherited)
@@ -377,8 +352,7 @@ class Scoper:
                    inherited: list[ClauseRef]) -> None:
         refs = [r for g in groups for r in g]
         parts = [p for p in self.subtree_text(node) if not any(p is r.seg.view for r in refs)]
-        self.emit(Scoped("item", parts, section, clauses=refs,
-                         title=_run_in_title(node.head) if node.head is not None else None, node=node))
+        self.emit(Scoped("item", parts, section, clauses=refs, title=_title(node), node=node))
 
     def single(self, node: Node, group: list[ClauseRef], section: str | None, *, whole: bool) -> None:
         """One clause group in the node's text: it governs the node (with its children
@@ -395,9 +369,8 @@ class Scoper:
             for c in node.children:
                 parts.extend(self.subtree_text(c))
         kind = "item" if node.head is not None else "paragraph"
-        self.emit(Scoped(kind, parts, section, clauses=list(group),
-                         title=_run_in_title(node.head) if node.head is not None else _run_in_title(parts[0]) if parts else None,
-                         node=node))
+        title = _title(node) if node.head is not None else (_run_in_title(parts[0]) if parts else None)
+        self.emit(Scoped(kind, parts, section, clauses=list(group), title=title, node=node))
         for s in after:
             self.prose_paragraph(s.view, section)
 
@@ -460,7 +433,7 @@ class Scoper:
         groups = _groups(segs)
         if not groups:
             for s in segs:
-                if prose and not _title_line(s.view.text):
+                if prose and not title_line(s.view.text):
                     self.prose_paragraph(s.view, section)
             return
         if len(groups) == 1:
@@ -473,49 +446,8 @@ class Scoper:
 _LEAD_IN = Clause(0, 0, (), "lead-in")
 
 
-def enumerated_parts(body: TextView) -> list[TextView]:
-    """An item listing 一是…二是… (or 第一，…第二，…) with units in two or more parts:
-    its parts; otherwise the body alone."""
-    starts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _ENUM.finditer(body.text)]
-    if len(starts) < 2:
-        return [body]
-    parts = [body.sub(a, b).strip() for a, b in zip(starts, starts[1:] + [len(body)])]
-    if sum(1 for p in parts if _ASSIGNS.search(p.text)) < 2:
-        return [body]
-    return parts
-
-
-def duty_parts(body: TextView) -> list[TextView]:
-    """A division of duties in one paragraph (X负责…；Y负责…；Z负责…): one part per unit,
-    when every part between ； opens with its own subject; otherwise the body alone."""
-    title = _run_in_title(body)
-    start = len(title) + 1 if title is not None else 0
-    bounds = [start] + [k + 1 for k in range(start, len(body.text)) if body.text[k] in "；;"] + [len(body.text)]
-    parts = [body.sub(a, b).strip() for a, b in zip(bounds, bounds[1:]) if body.text[a:b].strip()]
-    if len(parts) < 2:
-        return [body]
-    subjects = []
-    for p in parts:
-        hits = find_prose(p.text)
-        if not hits or hits[0][2] > 1:
-            return [body]
-        subjects.append(hits[0][1])
-    return parts if len(set(subjects)) == len(subjects) else [body]
-
-
 def scope_outline(root: Node, clauses_of: ClauseFinder) -> tuple[list[Scoped | TaskDraft], list[ClauseRef]]:
     """Tasks (scoped text, or table row drafts) in document order, and the clauses no text took."""
     s = Scoper(clauses_of)
     out = s.run(root)
     return out, s.leftovers
-
-
-def iter_segments(root: Node) -> Iterator[TextView]:
-    """Every head and paragraph of an outline, in document order."""
-    for item in root.items:
-        if isinstance(item, TextView):
-            yield item
-        elif isinstance(item, Node):
-            if item.head is not None:
-                yield item.head
-            yield from iter_segments(item)

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..lexicon import LABEL_RE
 from ..records import Leftover, SelfCheck, SourceDocument, Task, TaskDraft
-from ..structure.outline import Node
+from ..structure.outline import Node, iter_segments
 from ..textview import fold
-from .scope import ClauseRef, Scoped, Seg, iter_segments
+from .scope import ClauseRef, Scoped, Seg
 from .units import looks_like_unit
 
 if TYPE_CHECKING:
-    from . import _Extractor
+    from .tasks import Extractor
 
 #: words that signal an assignment in running text
 ROLE_WORD_RE = re.compile(r"牵头|配合|协办|协助|主办|负责(?!人)|参与")
@@ -47,7 +47,7 @@ def _numbering_gaps(root: Node) -> list[str]:
     return gaps
 
 
-def self_check(doc: SourceDocument, root: Node, ex: _Extractor, scoped: list[Any],
+def self_check(doc: SourceDocument, root: Node, ex: Extractor, scoped: list[Any],
                leftovers: list[ClauseRef], tasks: list[Task]) -> SelfCheck:
     """Measure one document's extraction (see the module docstring)."""
     found: list[ClauseRef] = []

@@ -29,28 +29,27 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..lexicon import CLOSE, LABEL_RE, OPEN
-from ..patterns import ANNEX_RE, NUMBER_BEFORE_DIGIT, NUMBER_PATTERNS, TERMINAL, number_value, parse_number
+from ..lexicon import CLOSE, LABEL_RE, NON_TASK_SECTIONS, OPEN
+from ..patterns import (
+    ANNEX_RE,
+    DOC_TYPE_END,
+    NUMBER_BEFORE_DIGIT,
+    NUMBER_PATTERNS,
+    RUN_IN_TITLE_RE,
+    TERMINAL,
+    number_value,
+    parse_number,
+)
 from ..records import SourceDocument, TaskDraft
 from ..textview import TextView
-from .tables import Table, find_tables
+from .flat import find_tables
+from .lines import Line, read_lines
+from .tables import Table
 
 _LABEL_START = re.compile(rf"^[{re.escape(OPEN)}\s*]*" + LABEL_RE.pattern)
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 #: where an inline number may start: after a sentence end or a closing bracket
 _INLINE = re.compile(r"(?<=[。；;！!？?）)】〕])\s*(?=[（(]?\s*[\d一二三四五六七八九十①-⑳])")
-
-
-@dataclass
-class Line:
-    """One line of text (stripped), and what surrounds it; ``cells`` for a table row
-    (``table`` numbers the real table it belongs to, -1 for rows found in plain text)."""
-
-    view: TextView
-    blank_before: bool = False
-    tab: bool = False
-    cells: list[TextView] | None = None
-    table: int = -1
 
 
 @dataclass
@@ -240,7 +239,7 @@ def build_outline(doc: SourceDocument) -> Node:
     annex = False
     last_view: TextView | None = None  # the last paragraph or head added, for joining wraps
     last_numbered = False
-    for el in _lines_and_tables(doc):
+    for el in find_tables(read_lines(doc), doc):
         if isinstance(el, Table):
             for draft in el.drafts(section_of(stack[-1])):
                 stack[-1].items.append(draft)
@@ -293,3 +292,36 @@ def section_of(node: Node) -> str | None:
     while node is not None and node.head is None:
         node = node.parent  # type: ignore[assignment]
     return node.heading() if node is not None else None
+
+
+def iter_segments(root: Node) -> Iterator[TextView]:
+    """Every head and paragraph of an outline, in document order."""
+    for item in root.items:
+        if isinstance(item, TextView):
+            yield item
+        elif isinstance(item, Node):
+            if item.head is not None:
+                yield item.head
+            yield from iter_segments(item)
+
+
+def names_only(text: str) -> bool:
+    """Text that only names what follows (总体要求 / 基本原则。), with no sentence in it."""
+    body = text.strip().rstrip("。；;：:")
+    return len(body) <= 40 and not re.search(r"[。；;！？!?]", body) and not (len(body) > 18 and "，" in body)
+
+
+def statement_section(node: Node | None) -> bool:
+    """Is the node in a section of goals, principles or scope (总体要求, 基本原则 …)?"""
+    while node is not None and node.head is not None:
+        m = RUN_IN_TITLE_RE.match(node.head.text)
+        title = m.group(1) if m else node.head.text
+        if any(w in title for w in NON_TASK_SECTIONS):
+            return True
+        node = node.parent
+    return False
+
+
+def title_line(text: str) -> bool:
+    """A line that names a document (…实施方案), not one that assigns work."""
+    return bool(DOC_TYPE_END.search(text.strip())) and not re.search(r"[。；;，,]", text)

@@ -1,0 +1,52 @@
+"""The lines of a document: each paragraph or table row, with what surrounds it.
+
+The first thing structure reads; :mod:`.flat` finds tables in the stream and
+:mod:`.outline` builds the tree from what is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..records import SourceDocument
+from ..textview import TextView
+
+
+@dataclass
+class Line:
+    """One line of text (stripped), and what surrounds it; ``cells`` for a table row
+    (``table`` numbers the real table it belongs to, -1 for rows found in plain text)."""
+
+    view: TextView
+    blank_before: bool = False
+    tab: bool = False
+    cells: list[TextView] | None = None
+    table: int = -1
+
+
+def read_lines(doc: SourceDocument) -> list[Line]:
+    """One :class:`Line` per block: a paragraph, or a table row with its cells (a line whose
+    cells are separated by ``|`` is a row too)."""
+    lines: list[Line] = []
+    prev_end = 0
+    for b in doc.blocks:
+        gap = doc.text[prev_end : b.start]
+        prev_end = b.end
+        blank = gap.count("\n") >= 2
+        view = TextView.of(doc.text, b.start, b.end)
+        if b.kind == "row":
+            cells = [TextView.of(doc.text, s, e).strip() for s, e in b.cells]
+            lines.append(Line(view.strip(), blank, True, cells, b.table))
+            continue
+        stripped = view.strip()
+        if stripped.text.count("|") + stripped.text.count("｜") >= 2:
+            # cells separated by |
+            bounds = [-1] + [k for k, ch in enumerate(stripped.text) if ch in "|｜"] + [len(stripped)]
+            cells = [stripped.sub(a + 1, b).strip() for a, b in zip(bounds, bounds[1:])]
+            cells = cells[1:] if cells and not cells[0].text else cells
+            cells = cells[:-1] if cells and not cells[-1].text else cells
+            if sum(1 for c in cells if c.text) >= 2:
+                lines.append(Line(stripped, blank, False, cells, -1))
+                continue
+        lines.append(Line(stripped, blank, doc.text[b.start : b.start + 1] == "\t"))
+    return lines
