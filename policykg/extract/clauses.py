@@ -114,6 +114,13 @@ def _list_end(text: str, start: int, limit: int, bracketed: bool) -> int:
     return limit
 
 
+def _trim_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over separators and a full stop that end a list."""
+    while end > start and text[end - 1] in " \t\n；;，,、。":
+        end -= 1
+    return end
+
+
 def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
     """Every labelled list in ``text``.
 
@@ -150,8 +157,7 @@ def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
         if m.group("blabel"):  # 【牵头单位】X: the list runs to the next label, a wide gap or the end of the line
             gap = re.compile(r"\s").search(text, m.end() + 1, end)
             end = gap.start() if gap else end
-        while end > m.end() and text[end - 1] in " \t\n；;，,、":
-            end -= 1  # the separator before the next label is not part of the list
+        end = _trim_end(text, m.end(), end)  # the separator before the next label is not part of the list
         out.append(LabelledList(role_of_label(label_of(m)), starts[id(m)], m.end(), end, bracket))
     return out
 
@@ -304,7 +310,7 @@ def find_clauses(text: str, *, cell: bool = False) -> list[Clause]:
                 a, b = sm.span("units")
                 if is_unit_list(text, a, b):
                     standing.append(UnitList("responsible", a, b, True))
-                x = LabelledList(x.role, x.label_start, x.start, sm.start(), x.bracket)
+                x = LabelledList(x.role, x.label_start, x.start, _trim_end(text, x.start, sm.start()), x.bracket)
             cut.append(x)
         labs = cut
         lists = tuple(UnitList(x.role, x.start, x.end) for x in labs)

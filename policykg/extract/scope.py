@@ -229,8 +229,10 @@ class Scoper:
     def node(self, node: Node, inherited: list[ClauseRef]) -> None:
         """Decide the tasks of a numbered node and of what is below it."""
         segs = self.segs(node)
-        groups = _groups(segs)
         children = node.children
+        before = self._labels_before(node, children)
+        # label lines that stand before the first item are its own, not the node's
+        groups = [g for g in _groups(segs) if g != before]
         children_with = [self.has_clauses(c) for c in children]
         section = section_of(node.parent) if node.parent is not None else None
 

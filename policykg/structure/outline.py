@@ -174,12 +174,18 @@ def _depth(text: str, pos: int) -> int:
     return depth
 
 
-def split_inline(view: TextView, numbers: _Numbers) -> list[TextView]:
-    """Cut a line where a new numbered item starts inside it."""
+Number = tuple[int, str, "int | None", int]  # level, style, value, end of the number
+
+
+def split_inline(view: TextView, numbers: _Numbers) -> list[tuple[TextView, Number | None]]:
+    """Cut a line where a new numbered item starts inside it: each piece with its list
+    number (relative to the piece), read once so the sequence advances once."""
     text = view.text
     cuts: list[int] = []
+    found: dict[int, Number] = {}
     lead = line_number(text, numbers)
     if lead:
+        found[0] = lead
         numbers.see(lead[1], lead[2])
         if lead[1] in _DEEPER_OF:  # 四、健全机制（十一）规范解读。: a heading run into its item
             m = re.match(r"[^\s，,。；;：:、“”《》]{2,30}(?=[（(])", text[lead[3] :])
@@ -188,6 +194,7 @@ def split_inline(view: TextView, numbers: _Numbers) -> list[TextView]:
                 n = parse_number(text, k)
                 if n and n[1] in _DEEPER_OF[lead[1]]:
                     cuts.append(k)
+                    found[k] = n
                     numbers.see(n[1], n[2])
     for m in _INLINE.finditer(text):
         k = m.end()
@@ -201,11 +208,17 @@ def split_inline(view: TextView, numbers: _Numbers) -> list[TextView]:
             continue
         if numbers.expects(n[1], n[2]) and (n[2] != 1 or text[k - 1] in "。！!？?" or text[m.start() - 1] in "。！!？?"):
             cuts.append(k)
+            found[k] = n
             numbers.see(n[1], n[2])
-    if not cuts:
-        return [view]
     bounds = [0, *cuts, len(text)]
-    return [view.sub(a, b).strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    out: list[tuple[TextView, Number | None]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = view.sub(a, b)
+        lead_space = len(piece.text) - len(piece.text.lstrip())
+        n = found.get(a)
+        if piece.text.strip():
+            out.append((piece.strip(), (n[0], n[1], n[2], n[3] - a - lead_space) if n else None))
+    return out
 
 
 def _unbalanced(text: str) -> bool:
@@ -247,9 +260,8 @@ def build_outline(doc: SourceDocument) -> Node:
             continue
         if not el.view.text:
             continue
-        views = [el.view] if el.tab else split_inline(el.view, numbers)
-        for k, view in enumerate(views):
-            n = line_number(view.text, numbers) if not el.tab else None
+        pieces = [(el.view, None)] if el.tab else split_inline(el.view, numbers)
+        for k, (view, n) in enumerate(pieces):
             if n is None and last_view is not None and k == 0 and (started or _unbalanced(last_view.text)) \
                     and _joinable(last_view, view, last_numbered):
                 joined = TextView.concat([last_view, view])
@@ -264,7 +276,6 @@ def build_outline(doc: SourceDocument) -> Node:
                 last_view, last_numbered = view, False
                 continue
             level, style, value, end = n
-            numbers.see(style, value)
             while len(stack) > 1 and stack[-1].level >= level:
                 stack.pop()
             head = view.sub(end, len(view)).strip()
