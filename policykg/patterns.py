@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import CLOSE, OPEN  # noqa: F401  (re-exported: brackets are part of the layout)
+from .lexicon import CLOSE, OPEN
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 
@@ -76,6 +76,29 @@ DOC_TYPE_END = re.compile(
     r"行动方案|工作方案|报告|执行情况|完成情况|进展情况)"
     r"(?:[（(][^()（）]{0,20}[)）])?$"
 )
+
+
+def scan_to(text: str, start: int, limit: int, stops: str) -> int:
+    """The first position from ``start`` that closes a bracket opened before ``start``, or
+    holds one of ``stops`` outside brackets; ``limit`` when there is none.
+
+    >>> scan_to("县财政局（牵头）、县教育局", 0, 13, "、")
+    8
+    >>> scan_to("县交通局）修路", 0, 7, "。")
+    4
+    """
+    depth = 0
+    for k in range(start, limit):
+        ch = text[k]
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            if depth == 0:
+                return k
+            depth -= 1
+        elif depth == 0 and ch in stops:
+            return k
+    return limit
 
 
 _CN_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}

@@ -30,7 +30,7 @@ from ..structure.front import jurisdiction_in_text
 from ..structure.outline import Node, iter_segments
 from ..textview import TextView, fold
 from .places import find_pairings, find_places, place_of_unit
-from .scope import scope_outline
+from .scope import ClauseRef, scope_outline
 from .selfcheck import self_check
 from .tasks import Extractor, apply_standing, with_extra
 
@@ -60,7 +60,7 @@ def trace_document(doc: SourceDocument) -> tuple[Extraction, Trace]:
     standing = apply_standing(scoped)
     tasks: list[Task] = []
     numbers: dict[int, int] = {}
-    spans: dict[str, tuple[tuple[int, int], ...]] = {}
+    governing: dict[str, list[ClauseRef]] = {}
     for k, item in enumerate(scoped):
         if isinstance(item, TaskDraft):
             tasks.append(ex.task_from_row(item))
@@ -75,10 +75,9 @@ def trace_document(doc: SourceDocument) -> tuple[Extraction, Trace]:
         if k in standing:
             made = [with_extra(ex, t, standing[k]) for t in made]
         for t in made:
-            spans[t.key] = tuple(r.seg.view.source_span(r.clause.start, r.clause.end) for r in item.clauses + item.inherited
-                                 if r.clause.kind != "lead-in")
+            governing[t.key] = [r for r in item.clauses + item.inherited if r.clause.kind != "lead-in"]
         tasks.extend(made)
-    check = self_check(doc, root, ex, scoped, leftovers, tasks)
+    check = self_check(doc, root, ex.clauses_of, governing, leftovers, tasks)
     policy = structure.policy
     if policy.jurisdiction is None:
         policy = replace(policy, jurisdiction=jurisdiction_in_text(fold(doc.text), [m.name for t in tasks for m in t.mentions]))
@@ -129,6 +128,8 @@ def trace_document(doc: SourceDocument) -> tuple[Extraction, Trace]:
         aliases=aliases,
         check=check,
     )
+    spans = {key: tuple(r.seg.view.source_span(r.clause.start, r.clause.end) for r in refs)
+             for key, refs in governing.items()}
     return extraction, Trace(root, spans)
 
 

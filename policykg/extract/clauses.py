@@ -43,6 +43,7 @@ from ..lexicon import (
     role_of_label,
     role_of_verb,
 )
+from ..patterns import scan_to
 from .units import looks_like_unit, split_units
 
 
@@ -67,8 +68,6 @@ class Clause:
     bracketed: bool = False
     #: the clause states that the first unit listed leads
     first_leads: bool = False
-    #: the clause states that the units after the first support
-    others_support: bool = False
     #: units the clause assigns to every task below it (以下均需X落实，不再列出)
     standing: tuple[UnitList, ...] = ()
 
@@ -100,18 +99,7 @@ def _closing(text: str, k: int, limit: int) -> int:
 
 def _list_end(text: str, start: int, limit: int, bracketed: bool) -> int:
     """Where a labelled list stops: its closing bracket, or a sentence end."""
-    depth = 0
-    for k in range(start, limit):
-        ch = text[k]
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            if depth == 0:
-                return k
-            depth -= 1
-        elif ch in "。！？!?\n" and depth == 0 and (not bracketed or ch == "\n"):
-            return k
-    return limit
+    return scan_to(text, start, limit, "\n" if bracketed else "。！？!?\n")
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -227,7 +215,7 @@ def parse_verb_clause(text: str, start: int, end: int) -> Clause | None:
             blank = sm.span()
     lists: list[UnitList] = []
     pending: list[tuple[int, int]] = []
-    first_leads = others_support = False
+    first_leads = False
     for a, b in _parts(text, start, end):
         if blank and blank[0] <= a < blank[1] + 1:
             continue
@@ -236,8 +224,7 @@ def parse_verb_clause(text: str, start: int, end: int) -> Clause | None:
             first_leads = True
             continue
         if OTHERS_SUPPORT_RE.search(part):
-            others_support = True
-            continue
+            continue  # 其余为配合单位: what the first-listed-leads convention says already
         if _SAME_BELOW.match(part) or re.fullmatch(r"不再(?:一一)?列出", part):
             continue
         vm = VERB_END_RE.search(part)
@@ -265,8 +252,7 @@ def parse_verb_clause(text: str, start: int, end: int) -> Clause | None:
         return None
     if pending or not lists:
         return None
-    return Clause(start, end, tuple(lists), "verb", first_leads=first_leads, others_support=others_support,
-                  standing=tuple(standing))
+    return Clause(start, end, tuple(lists), "verb", first_leads=first_leads, standing=tuple(standing))
 
 
 def _brackets(text: str) -> list[tuple[int, int]]:
@@ -322,8 +308,7 @@ def find_clauses(text: str, *, cell: bool = False) -> list[Clause]:
                 e += 1
         inner = text[s:e]
         clauses.append(Clause(s, e, lists, "label", bracketed=key >= 0,
-                              first_leads=bool(FIRST_LEADS_RE.search(inner)),
-                              others_support=bool(OTHERS_SUPPORT_RE.search(inner)), standing=tuple(standing)))
+                              first_leads=bool(FIRST_LEADS_RE.search(inner)), standing=tuple(standing)))
         covered.append((s, e))
     for a, b in _brackets(text):
         if any(s <= a < e for s, e in covered):
@@ -331,7 +316,7 @@ def find_clauses(text: str, *, cell: bool = False) -> list[Clause]:
         clause = parse_verb_clause(text, a + 1, b)
         if clause is not None:
             clauses.append(Clause(a, min(b + 1, len(text)), clause.lists, "verb", True, clause.first_leads,
-                                  clause.others_support, clause.standing))
+                                  clause.standing))
     if cell and not clauses:
         clause = parse_verb_clause(text, 0, len(text))
         if clause is not None:

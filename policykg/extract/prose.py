@@ -24,7 +24,7 @@ from ..lexicon import (
     PROSE_RESPONSIBLE_RE,
     PROSE_SUPPORT_RE,
 )
-from ..patterns import CLOSE, OPEN, RUN_IN_TITLE_RE
+from ..patterns import CLOSE, OPEN, RUN_IN_TITLE_RE, scan_to
 from ..textview import TextView
 from .units import looks_like_unit, split_units
 
@@ -116,19 +116,7 @@ def _role_after(rest: str) -> str | None:
 
 
 def _segment_end(text: str, k: int) -> int:
-    depth = 0
-    while k < len(text):
-        ch = text[k]
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            if depth == 0:
-                return k
-            depth -= 1
-        elif depth == 0 and (ch in "、，,；;" or ch in SENTENCE_END):
-            return k
-        k += 1
-    return k
+    return scan_to(text, k, len(text), "、，,；;" + "".join(SENTENCE_END))
 
 
 def _sentence_end(text: str, k: int) -> int:

@@ -16,17 +16,13 @@ build says so (and ``--strict`` fails) instead of passing an empty result as suc
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
 
 from ..lexicon import LABEL_RE
-from ..records import Leftover, SelfCheck, SourceDocument, Task, TaskDraft
+from ..records import Leftover, SelfCheck, SourceDocument, Task
 from ..structure.outline import Node, iter_segments
 from ..textview import fold
-from .scope import ClauseRef, Scoped, Seg
+from .scope import ClauseFinder, ClauseRef
 from .units import looks_like_unit
-
-if TYPE_CHECKING:
-    from .tasks import Extractor
 
 #: words that signal an assignment in running text
 ROLE_WORD_RE = re.compile(r"牵头|配合|协办|协助|主办|负责(?!人)|参与")
@@ -47,38 +43,27 @@ def _numbering_gaps(root: Node) -> list[str]:
     return gaps
 
 
-def self_check(doc: SourceDocument, root: Node, ex: Extractor, scoped: list[Any],
+def self_check(doc: SourceDocument, root: Node, clauses_of: ClauseFinder, governing: dict[str, list[ClauseRef]],
                leftovers: list[ClauseRef], tasks: list[Task]) -> SelfCheck:
-    """Measure one document's extraction (see the module docstring)."""
-    found: list[ClauseRef] = []
-    for view in iter_segments(root):
-        for c in ex.clauses_of(view):
-            found.append(ClauseRef(Seg(view, []), c))
-    used: set[int] = set()
-    cells = 0
-    for s in scoped:
-        if isinstance(s, TaskDraft):
-            cells += sum(1 for _, v in s.unit_cells if v.text.strip())
-            continue
-        for ref in s.clauses + s.inherited:
-            used.add(id(ref.clause))
+    """Measure one document's extraction (see the module docstring). ``governing`` maps each
+    task's key to the clauses it took its units from."""
+    found = [(view, c) for view in iter_segments(root) for c in clauses_of(view)]
+    used = {id(ref.clause) for refs in governing.values() for ref in refs}
+    cells = sum(1 for t in tasks if t.kind == "row" and t.mentions)
     text = fold(doc.text)
     label_words = {m.start() for m in LABEL_RE.finditer(text)} | {m.start() for m in ROLE_WORD_RE.finditer(text)}
-    markers = len(label_words) + cells
-    rest = [Leftover(*ref.seg.view.source_span(ref.clause.start, ref.clause.end),
-                     ref.seg.view.raw[ref.clause.start : ref.clause.end], "clause governs no task")
-            for ref in found if id(ref.clause) not in used]
+    rest = [Leftover(*view.source_span(c.start, c.end), view.raw[c.start : c.end], "clause governs no task")
+            for view, c in found if id(c) not in used]
+    seen = {x.start for x in rest}
     for ref in leftovers:
-        if id(ref.clause) not in used and not any(x.start == ref.seg.view.source_span(ref.clause.start, ref.clause.end)[0]
-                                                   for x in rest):
-            a, b = ref.seg.view.source_span(ref.clause.start, ref.clause.end)
+        a, b = ref.seg.view.source_span(ref.clause.start, ref.clause.end)
+        if id(ref.clause) not in used and a not in seen:
             rest.append(Leftover(a, b, ref.seg.view.raw[ref.clause.start : ref.clause.end], "clause governs no task"))
-    scoped_n = sum(1 for ref in found if id(ref.clause) in used)
-    duplicate: list[str] = []
-    for s, t in _pairs(scoped, tasks):
-        roles = [ul.role for ref in s.clauses for ul in ref.clause.lists if ref.clause.kind == "label"]
+    duplicate = []
+    for key, refs in governing.items():
+        roles = [ul.role for ref in refs if ref.clause.kind == "label" for ul in ref.clause.lists]
         if any(roles.count(r) > 1 for r in ("lead", "support")):
-            duplicate.append(t.key)
+            duplicate.append(key)
     suspicious: list[str] = []
     for t in tasks:
         for m in t.mentions:
@@ -86,11 +71,12 @@ def self_check(doc: SourceDocument, root: Node, ex: Extractor, scoped: list[Any]
             if why:
                 suspicious.append(f"{t.key}: {m.name} ({why})")
                 rest.append(Leftover(m.start, m.end, m.text, f"mention looks like {why}"))
+    scoped = sum(1 for _, c in found if id(c) in used)
     return SelfCheck(
-        markers=markers,
+        markers=len(label_words) + cells,
         clauses=len(found),
-        scoped=scoped_n,
-        coverage=round(scoped_n / len(found), 3) if found else 1.0,
+        scoped=scoped,
+        coverage=round(scoped / len(found), 3) if found else 1.0,
         tasks_with_units=sum(1 for t in tasks if t.mentions),
         numbering_gaps=tuple(_numbering_gaps(root)),
         duplicate_roles=tuple(duplicate),
@@ -109,17 +95,3 @@ def _suspicious(name: str) -> str | None:
     if len(name) < 2:
         return "a fragment"
     return None
-
-
-def _pairs(scoped: list[Any], tasks: list[Task]) -> list[tuple[Scoped, Task]]:
-    """Scoped items with clauses, paired with their tasks by span."""
-    out = []
-    by_start: dict[int, Task] = {}
-    for t in tasks:
-        by_start.setdefault(t.start, t)
-    for s in scoped:
-        if isinstance(s, Scoped) and s.clauses and any(p.text for p in s.parts):
-            found = by_start.get(min(p.source_start for p in s.parts if p.text))
-            if found is not None:
-                out.append((s, found))
-    return out

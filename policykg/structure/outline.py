@@ -43,7 +43,7 @@ from ..patterns import (
 from ..records import SourceDocument, TaskDraft
 from ..textview import TextView
 from .flat import find_tables
-from .lines import Line, read_lines
+from .lines import read_lines
 from .tables import Table
 
 _LABEL_START = re.compile(rf"^[{re.escape(OPEN)}\s*]*" + LABEL_RE.pattern)
@@ -95,33 +95,6 @@ class Node:
         if m:
             raw = self.head.raw[: m.end(1)]
         return (self.number + raw).strip()
-
-
-# --- lines ------------------------------------------------------------------------
-def _lines_and_tables(doc: SourceDocument) -> list[Line | Table]:
-    lines: list[Line] = []
-    prev_end = 0
-    for b in doc.blocks:
-        gap = doc.text[prev_end : b.start]
-        prev_end = b.end
-        blank = gap.count("\n") >= 2
-        view = TextView.of(doc.text, b.start, b.end)
-        if b.kind == "row":
-            cells = [TextView.of(doc.text, s, e).strip() for s, e in b.cells]
-            lines.append(Line(view.strip(), blank, True, cells, b.table))
-            continue
-        stripped = view.strip()
-        if stripped.text.count("|") + stripped.text.count("｜") >= 2:
-            # cells separated by |
-            bounds = [-1] + [k for k, ch in enumerate(stripped.text) if ch in "|｜"] + [len(stripped)]
-            cells = [stripped.sub(a + 1, b).strip() for a, b in zip(bounds, bounds[1:])]
-            cells = cells[1:] if cells and not cells[0].text else cells
-            cells = cells[:-1] if cells and not cells[-1].text else cells
-            if sum(1 for c in cells if c.text) >= 2:
-                lines.append(Line(stripped, blank, False, cells, -1))
-                continue
-        lines.append(Line(stripped, blank, doc.text[b.start : b.start + 1] == "\t"))
-    return find_tables(lines, doc)
 
 
 _DEEPER_OF = {"cn": ("paren-cn", "paren-arabic"), "chapter": ("cn", "paren-cn")}
