@@ -26,6 +26,8 @@ from .lines import Line
 from .tables import Columns, Table, is_header_row, is_sub_header, merge_header, single_header
 
 UNIT_ROLES = ("lead", "support", "units", "assessor")
+#: a row with more cells than this is placed without the (quadratic) alignment
+MAX_ALIGNED_CELLS = 80
 
 
 #: header words split over two lines: a stem, then the noun that completes it
@@ -108,6 +110,13 @@ def align_cells(cells: list[TextView], roles: tuple[str, ...]) -> list[list[Text
     kinds = [cell_kind(c.text) for c in cells]
     cols = [_column_kind(r) for r in roles]
     m, n = len(cells), len(roles)
+    if m > MAX_ALIGNED_CELLS:  # a broken table (no 序号 cells found): keep the work linear
+        out_: list[list[TextView]] = [[] for _ in range(n)]
+        text_col = next((j for j, c in enumerate(cols) if c == "text"), 0)
+        unit_col = next((j for j, c in enumerate(cols) if c == "unit"), text_col)
+        for cell, kind in zip(cells, kinds):
+            out_[unit_col if kind == "unit" else text_col].append(cell)
+        return out_
     neg = float("-inf")
     best = [[neg] * (n + 1) for _ in range(m + 1)]
     back: dict[tuple[int, int], tuple[int, int]] = {}
