@@ -74,7 +74,7 @@ PROSE_SUPPORT_PREFIXES = ("予以", "积极", "按职责分工", "按职责", "�
 PROSE_RESPONSIBLE_PATTERNS = (
     "负责", "具体负责", "承担", "统筹", "要(?!求|点|素|害)", "应当", "应该", "须", "必须", "务必", "定期", "每年",
     "按要求", "按照", "参照", "根据", "结合", "加强", "做好", "落实", "各选派", "选派", "会同", "联合", "切实",
-    "积极", "分别", "共同", "主动", "认真", "抓好", "督促", "具体实施", "组织实施", "实施",
+    "积极", "分别", "共同", "主动", "认真", "抓好", "督促", "具体实施", "组织实施", "实施", "具体承办", "承办",
     "(?:对口|结对|定点|挂钩)帮扶", "负总责", "负主体责任", "各司其职", "按职责",
 )
 #: a role marker on one unit inside a list (县商务局（牵头）, 县城管局配合): the word and its role
@@ -121,6 +121,8 @@ FIELD_LABELS = (
 #: labels of fields that name people (a 责任人 is a person, never a unit)
 PERSON_FIELDS = ("牵头负责领导", "分管省领导", "分管市领导", "分管县领导", "分管领导", "责任领导", "牵头领导", "包保领导",
                  "联系领导", "责任人", "联系人", "负责人")
+#: fields beside a task that are neither units nor people
+OTHER_FIELDS = ("联系电话", "联系方式", "电话")
 #: of those, the ones whose text is a deadline or progress requirement (a milestone)
 DEADLINE_FIELDS = ("完成时限", "办结时限", "截止时限", "时限要求", "完成时间", "时间节点", "时间要求", "进度要求",
                    "进度安排", "时限", "期限")
@@ -160,6 +162,11 @@ def _alternatives(words: tuple[str, ...] | list[str]) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
+def _spaced(words: tuple[str, ...] | list[str]) -> str:
+    """Alternatives that also match with spaces between the characters (联 系 人)."""
+    return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(words, key=len, reverse=True))
+
+
 #: a role label: 牵头单位 / 配合部门 / 责任科室 …
 LABEL_WORD = rf"(?:{_alternatives(list(LABEL_STEMS))})(?:{_alternatives(LABEL_NOUNS)})"
 #: a label followed by a colon, a bare role word with a colon, or a label set in 【】 without one
@@ -168,10 +175,10 @@ LABEL_RE = re.compile(
 )
 #: a field label and its colon (a person field also with a mistyped ；)
 FIELD_LABEL_RE = re.compile(
-    rf"(?:{_alternatives(FIELD_LABELS)})\s*[:：]|(?:{_alternatives(PERSON_FIELDS)})\s*[:：;；]"
+    rf"(?:{_spaced(FIELD_LABELS + OTHER_FIELDS)})\s*[:：]|(?:{_spaced(PERSON_FIELDS)})\s*[:：;；]"
 )
 #: a person field and the names after it
-PERSON_FIELD_RE = re.compile(rf"(?:{_alternatives(PERSON_FIELDS)})\s*[:：;；]\s*(?P<names>[^\n。；;）)〕】]*)")
+PERSON_FIELD_RE = re.compile(rf"(?:{_spaced(PERSON_FIELDS)})\s*[:：;；]\s*(?P<names>[^\n。；;）)〕】]*)")
 #: a deadline field: 完成时限：2023年底前
 DEADLINE_FIELD_RE = re.compile(rf"(?P<field>{_alternatives(DEADLINE_FIELDS)})\s*[:：]\s*(?P<value>[^\n。；;]*)")
 _VERB_ROLE = {v: role for role, verbs in ROLE_VERBS.items() for v in verbs}
@@ -183,6 +190,8 @@ _HEADER_ROLES = tuple((re.compile(p), role) for p, role in HEADER_ROLES)
 #: a text without any of these words holds no clause (checked before building a spaCy Doc)
 CLAUSE_HINT_RE = re.compile(
     rf"{LABEL_WORD}|{_alternatives(list(BARE_LABELS))}|{_alternatives(list(_VERB_ROLE))}|{_alternatives(list(UNIT_MARKERS))}"
+    # a bracket that ends with a unit's name: perhaps a bare list of units
+    r"|[（(〔【][^（）()〔〕【】]{1,300}?(?:局|委|厅|办|部|府|中心|公司|院|会|社|所|站|队|组|室)[）)〕】]"
 )
 PROSE_LEAD_RE = re.compile(_alternatives(PROSE_LEAD_WORDS))
 PROSE_SUPPORT_RE = re.compile(

@@ -89,3 +89,4 @@ def test_arbitrary_text_never_crashes_and_spans_hold(text: str) -> None:
         for m in t.mentions:
             assert 0 <= m.start <= m.end <= len(text)
             assert text[m.start : m.end] == m.text
+

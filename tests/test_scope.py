@@ -122,3 +122,18 @@ def test_a_document_with_markers_and_no_task_is_not_understood() -> None:
     check = extract_text("某县方案\n各项任务的牵头单位和配合单位另行通知。\n").check
     assert check.markers and not check.tasks_with_units and not check.understood
     assert extract_text("某县方案\n一、总体要求\n坚持以人民为中心。\n").check.understood  # no marker: nothing missed
+
+
+def test_short_lived_paragraph_groups_never_share_a_cache_entry() -> None:
+    """The scoper caches each node's segments by id(); a node made for a run of paragraphs
+    must stay alive while cached, or a later one could take its id and read stale text."""
+    from policykg.extract.scope import Scoper
+    from policykg.structure.outline import Node
+    from policykg.textview import TextView
+
+    scoper = Scoper(lambda view: [])
+    views = [TextView.of(f"第{k}段。") for k in range(50)]
+    for view in views:
+        node = Node(-1, "", None, [view])
+        assert [s.view for s in scoper.segs(node)] == [view]
+        node = None  # freed at once, unless the cache holds it

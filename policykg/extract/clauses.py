@@ -7,7 +7,9 @@ Two kinds are found in any text, before anything decides what a task is:
 * **verb clauses**: a bracket whose whole content is unit lists with role verbs
   (``（A、B牵头，C按职责分工负责）``, ``（A负责。列第一位者为牵头单位，下同）``,
   ``（A指导，B参与）``). A bracket with anything else in it (``（含技工院校）``,
-  ``（以下简称…）``) is not a clause.
+  ``（以下简称…）``) is not a clause;
+* **bare unit lists**: a bracket of unit names alone that closes a sentence
+  (``…有序化解过剩产能。（省发展改革委、工业和信息化厅）``), read as responsible.
 
 Each clause records its span (brackets included), the unit lists it holds with their
 roles, and the notes it carries (the first-listed-leads convention, a standing
@@ -64,7 +66,7 @@ class Clause:
     start: int
     end: int
     lists: tuple[UnitList, ...]
-    kind: str  # "label" or "verb"
+    kind: str  # "label", "verb" or "bare" (a bracket of units alone, closing a sentence)
     bracketed: bool = False
     #: the clause states that the first unit listed leads
     first_leads: bool = False
@@ -269,6 +271,14 @@ def _brackets(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _closes_a_sentence(text: str, a: int, b: int) -> bool:
+    """Does the bracket ``text[a:b+1]`` stand at the end of a sentence (after 。, or before
+    。/；/the end of the text)?"""
+    before = text[:a].rstrip()
+    after = text[b + 1 :].lstrip()
+    return bool(before) and (before[-1] in "。；;！？!?" or (bool(after) and after[0] in "。；;"))
+
+
 def find_clauses(text: str, *, cell: bool = False) -> list[Clause]:
     """Every responsibility clause in ``text``, in order.
 
@@ -317,6 +327,9 @@ def find_clauses(text: str, *, cell: bool = False) -> list[Clause]:
         if clause is not None:
             clauses.append(Clause(a, min(b + 1, len(text)), clause.lists, "verb", True, clause.first_leads,
                                   clause.standing))
+        elif _closes_a_sentence(text, a, b) and is_unit_list(text, a + 1, b):
+            # 推动产业延链补链。（省发展改革委、工业和信息化厅）: units alone, closing the sentence
+            clauses.append(Clause(a, min(b + 1, len(text)), (UnitList("responsible", a + 1, b),), "bare", True))
     if cell and not clauses:
         clause = parse_verb_clause(text, 0, len(text))
         if clause is not None:

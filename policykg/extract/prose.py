@@ -222,7 +222,8 @@ def find_prose(text: str, *, skip: int = 0) -> list[Found]:
     starts = [skip] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY and k >= skip]
     for pos in starts:
         if pos < len(text) and not quoted[pos]:
-            hits = [h for h in parse_subject(text, pos) if not h[1].endswith(GENERIC_SUBJECT_END)]
+            hits = [h for h in parse_subject(text, pos)
+                    if not (h[1].endswith(GENERIC_SUBJECT_END) and not h[1].startswith(("各", "有关", "相关")))]
             if hits and NOT_WORK_RE.match(text, max(h[3] for h in hits)):
                 continue
             found.extend(hits)

@@ -134,7 +134,7 @@ class Scoper:
         self.clauses_of = clauses_of
         self.out: list[Scoped | TaskDraft] = []
         self.leftovers: list[ClauseRef] = []
-        self._segs: dict[int, list[Seg]] = {}
+        self._segs: dict[int, tuple[Node, list[Seg]]] = {}
 
     # -- helpers -----------------------------------------------------------------------
     def segs(self, node: Node) -> list[Seg]:
@@ -145,8 +145,9 @@ class Scoper:
             if node.head is not None:
                 segs.append(Seg(node.head, self.clauses_of(node.head), True))
             segs.extend(Seg(p, self.clauses_of(p)) for p in node.paras)
-            self._segs[key] = segs
-        return self._segs[key]
+            # the node is kept with its segments: while it lives, no other node can take its id
+            self._segs[key] = (node, segs)
+        return self._segs[key][1]
 
     def has_clauses(self, node: Node) -> bool:
         return any(s.clauses for s in self.segs(node)) or any(self.has_clauses(c) for c in node.children)

@@ -52,7 +52,9 @@ class Extractor:
         segments = [v for v in iter_segments(root) if CLAUSE_HINT_RE.search(v.text)]
         self.docs = {id(v): d for v, d in zip(segments, self.nlp.pipe(make_doc(self.nlp, v.text) for v in segments))}
         folded = fold(doc.text)
-        self.first_leads = bool(FIRST_LEADS_RE.search(folded))
+        #: the first-listed-leads convention for the whole document: stated as a note of its
+        #: own (注：…) or with 下同; one stated inside a clause without 下同 is that clause's only
+        self.first_leads = any(_document_wide(folded, m) for m in FIRST_LEADS_RE.finditer(folded))
         self.responsible_leads = bool(RESPONSIBLE_LEADS_RE.search(folded))
         self.end_of_text = len(doc.text.rstrip())
         self.keys: dict[str, int] = {}
@@ -81,6 +83,11 @@ class Extractor:
 
     def conventions(self, found: list[Found], roles: set[str], marked: bool, first_leads: bool) -> list[Found]:
         """Roles a document's stated conventions give a list with no role of its own."""
+        if marked and first_leads and roles == {"responsible"}:
+            for f in found:  # A、B牵头，C、D (列第一位的为牵头，除标注牵头外): the unmarked ones support
+                if f.role == "responsible":
+                    f.role = "support"
+            return found
         if marked:
             return found
         if first_leads and roles == {"responsible"}:
@@ -265,6 +272,23 @@ class Extractor:
             assessors=assessors,
             number=number,
         )
+
+
+def _document_wide(text: str, m: re.Match[str]) -> bool:
+    """Does a first-listed-leads statement apply to the whole document?"""
+    if re.search(r"(?:以下|下)(?:均)?同", text[m.end() : m.end() + 12]):
+        return True
+    depth = 0
+    for ch in reversed(text[max(0, m.start() - 200) : m.start()]):
+        if ch in "）)】〕]":
+            depth += 1
+        elif ch in "（(【〔[":
+            if depth == 0:
+                return False  # inside a bracket: that clause's own note
+            depth -= 1
+        elif ch == "\n":
+            break
+    return not re.search(r"(?:责任|牵头|配合)(?:单位|部门)\s*[:：][^\n]*$", text[max(0, m.start() - 200) : m.start()])
 
 
 def join_parts(parts: list[TextView]) -> TextView:

@@ -92,9 +92,9 @@ def _drop_parenthetical(text: str, start: int, end: int) -> int:
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim white space, artefact punctuation, connectives and 等 from a mention."""
-    while start < end and (text[start].isspace() or text[start] in "：:“”\"'*·•-—"):
+    while start < end and (text[start].isspace() or text[start] in "：:“”\"'*·•-—|｜"):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "。.：:“”\"'*·•-—、，,；;"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "。.：:“”\"'*·•-—、，,；;|｜"):
         end -= 1
     m = LEAD_STRIP.match(text, start, end)
     if m and m.end() < end:
@@ -241,7 +241,7 @@ def split_units_with_roles(text: str, start: int = 0, end: int | None = None) ->
                     role = UNIT_MARKERS[mark.group(1)]
                 s, t = _clean(text, e, f)
                 name = re.sub(r"\s+", "", text[s:t])
-                if _ELIDED_LEVEL.match(name) and out and re.match(r"^各[\u4e00-\u9fff]?[市区县镇乡]$", out[-1][0]):
+                if _ELIDED_LEVEL.match(name) and out and re.match(r"^(?:各|有关|相关)[\u4e00-\u9fff]?[市区县镇乡]$", out[-1][0]):
                     out.append((name, s, t, role))  # 各市、区: 区 is 各区
                     joined.append(sep == "、")
                     continue

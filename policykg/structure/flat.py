@@ -46,8 +46,9 @@ def merge_fragments(cells: list[str]) -> list[tuple[int, int]]:
     while k < len(cells):
         a = re.sub(r"\s+", "", cells[k])
         b = re.sub(r"\s+", "", cells[k + 1]) if k + 1 < len(cells) else ""
-        if a in _HEADER_STEMS and b in _HEADER_NOUNS:
-            out.append((k, k + 2))
+        if (a in _HEADER_STEMS and b in _HEADER_NOUNS) or (
+                b and header_role(a) == "other" and header_role(a + b) not in ("", "other", header_role(b))):
+            out.append((k, k + 2))  # 责任/领导, 市政府/分管领导: one header written over two lines
             k += 2
         else:
             out.append((k, k + 1))
@@ -201,6 +202,7 @@ def reassemble_flat_table(cells: list[tuple[TextView, bool]]) -> tuple[Columns, 
 
 
 _SHORT_CELL = 16
+_ROW_NUMBER = re.compile(r"(\d{1,3})\s*[*＊※△▲☆★]?")
 
 
 def _numbered_rows(cells: list[TextView], columns: Columns) -> list[list[list[TextView]] | TextView] | None:
@@ -212,8 +214,8 @@ def _numbered_rows(cells: list[TextView], columns: Columns) -> list[list[list[Te
     marks: list[int] = []
     expected = 1
     for k, c in enumerate(cells):
-        if c.text.strip() == str(expected):
-            marks.append(k)
+        if _ROW_NUMBER.fullmatch(c.text.strip()) and int(_ROW_NUMBER.fullmatch(c.text.strip()).group(1)) == expected:
+            marks.append(k)  # 1, 2 … (also 3* or 4※: a number with a mark)
             expected += 1
     if len(marks) < 2 and not (marks and len(cells) - marks[0] <= len(columns) + 2):
         return None
@@ -238,6 +240,10 @@ def _unit_rows(cells: list[TextView], columns: Columns) -> list[list[list[TextVi
     rows: list[list[list[TextView]] | TextView] = []
     current: list[TextView] = []
     for k, (c, kind) in enumerate(zip(cells, kinds)):
+        n = number_level(c.text)
+        if not current and n and n[0] <= 2:
+            rows.append(c)  # a heading row (一、…) between the rows
+            continue
         current.append(c)
         if kind == "unit" and (k + 1 == len(cells) or kinds[k + 1] != "unit"):
             rows.append(align_cells(current, columns.roles))

@@ -140,7 +140,8 @@ def _group_column(columns: Columns, rows: list[list[list[TextView]] | TextView])
         filled = [v for v in values if v is not None]
         if not filled:
             continue
-        numbered = sum(1 for v in filled if number_level(v.text))
+        # heading numbers (一、 （一）) group rows; item numbers (1. （1）) number the rows themselves
+        numbered = sum(1 for v in filled if (n := number_level(v.text)) and n[0] <= 2)
         sparse = len(filled) * 5 < len(values) * 3
         if role == "group" and (numbered * 2 >= len(filled) or sparse):
             return j
