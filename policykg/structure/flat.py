@@ -214,7 +214,8 @@ def _numbered_rows(cells: list[TextView], columns: Columns) -> list[list[list[Te
     marks: list[int] = []
     expected = 1
     for k, c in enumerate(cells):
-        if _ROW_NUMBER.fullmatch(c.text.strip()) and int(_ROW_NUMBER.fullmatch(c.text.strip()).group(1)) == expected:
+        m = _ROW_NUMBER.fullmatch(c.text.strip())
+        if m and int(m.group(1)) == expected:
             marks.append(k)  # 1, 2 … (also 3* or 4※: a number with a mark)
             expected += 1
     if len(marks) < 2 and not (marks and len(cells) - marks[0] <= len(columns) + 2):
