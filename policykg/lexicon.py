@@ -30,6 +30,7 @@ CLOSE = "）)】〕]］〗」』〉"
 LABEL_STEMS: dict[str, str] = {
     "牵头责任": LEAD,
     "牵头负责": LEAD,
+    "牵头协调": LEAD,
     "主要责任": LEAD,
     "牵头": LEAD,
     "主责": LEAD,
@@ -144,7 +145,7 @@ COLLECTIVE_SUBJECTS = ("各地", "各地区", "地方各级", "各级各部门",
 #: "the first unit listed leads", in its many wordings
 FIRST_LEADS_RE = re.compile(
     r"(?:排|列|位列|名列)?(?:在|于)?(?:第一位?|首位|第一个|首个)(?:责任)?(?:的|者)?(?:单位|部门)?(?:的|者)?"
-    r"(?:为|是|作为|系)(?:牵头|主办|主责)"
+    r"(?:为|是|作为|系)(?:工作)?(?:牵头|主办|主责)"
 )
 #: "with no lead named, the responsible units lead": 无牵头单位的，责任单位即为牵头单位
 RESPONSIBLE_LEADS_RE = re.compile(r"(?:无|没有|未列|未明确)牵头(?:单位|部门)的?[，,]?(?:其?责任(?:单位|部门))(?:即|均|就)?(?:为|是|作为)牵头")
@@ -153,8 +154,8 @@ OTHERS_SUPPORT_RE = re.compile(r"(?:其他|其余|其它)(?:单位|部门)?(?:�
 #: a note that a unit is responsible for every task below without being listed again:
 #: 以下均需X落实，不再列出
 STANDING_NOTE_RE = re.compile(
-    r"以下[^，,。；;]{0,8}?(?:均|都|皆)(?:需|须|由|需要)?(?P<units>[^，,。；;]{2,40}?)(?:负责落实|负责|落实|承担)"
-    r"[^。；;]{0,6}?(?:不再|不另|不一一)(?:单独)?(?:列出|单列|列明|标注)"
+    r"(?:以下|各项|所有|上述)[^，,。；;]{0,8}?(?:均|都|皆)(?:需|须|由|需要)?(?P<units>[^，,。；;]{2,40}?)(?:负责落实|负责|落实|承担)"
+    r"[^。；;]{0,6}?(?:不再|不另|不一一)(?:逐项|单独|一一)?(?:列出|单列|列明|标注)"
 )
 
 

@@ -196,9 +196,11 @@ def raw_items_with_seps(text: str, start: int = 0, end: int | None = None) -> li
 _ETC_SPLIT = re.compile(r"等(?:和|及|以及|与)|等(?=各[\u4e00-\u9fff]{2,10}$|有关[\u4e00-\u9fff]{1,4}[和及][\u4e00-\u9fff]{1,4}$)")
 #: an admin level written alone after a collective that shares its 各 (各市、区)
 _ELIDED_LEVEL = re.compile(r"^[市区县镇乡]$")
+_LEVEL = r"(?:县|市|区|州|盟|旗|镇|乡|街道|开发区|园区|新区)"
 _SHARED_LEVELS = re.compile(
-    r"\s*各[县市区镇乡](?:、[县市区镇乡])+(?:[（(][^（）()]{1,8}[)）])?(?:人民政府|政府|党委和政府|党委政府|党委|管委会)"
-    r"(?:[（(][^（）()]{1,8}[)）])?"
+    # 各县、市、区人民政府 / 各州、市人民政府 / 各开发区、镇(街道): levels sharing 各 and the body
+    rf"\s*各{_LEVEL}(?:、{_LEVEL})+(?:(?:[（(][^（）()]{{1,8}}[)）])?(?:人民政府|政府|党委和政府|党委政府|党委|管委会)"
+    r"(?:[（(][^（）()]{1,8}[)）])?|[（(][^（）()]{1,8}[)）])"
 )
 _ROLE_WORD_ONLY = re.compile(rf"(?:各|其他|其余)?{LABEL_WORD}")
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")

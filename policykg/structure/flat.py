@@ -47,7 +47,7 @@ def merge_fragments(cells: list[str]) -> list[tuple[int, int]]:
         a = re.sub(r"\s+", "", cells[k])
         b = re.sub(r"\s+", "", cells[k + 1]) if k + 1 < len(cells) else ""
         if (a in _HEADER_STEMS and b in _HEADER_NOUNS) or (
-                b and header_role(a) == "other" and header_role(a + b) not in ("", "other", header_role(b))):
+                b and header_role(a) == "other" and len(a) <= 4 and header_role(a + b) not in ("", "other")):
             out.append((k, k + 2))  # 责任/领导, 市政府/分管领导: one header written over two lines
             k += 2
         else:

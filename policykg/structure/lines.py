@@ -6,6 +6,7 @@ The first thing structure reads; :mod:`.flat` finds tables in the stream and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..records import SourceDocument
@@ -24,6 +25,10 @@ class Line:
     table: int = -1
 
 
+#: a page number printed on a line of its own: — 3 —, - 12 -, 第3页
+_PAGE_NUMBER = re.compile(r"[—\-－–][—\-－–\s]*\d{1,3}\s*[—\-－–][—\-－–\s]*|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?")
+
+
 def read_lines(doc: SourceDocument) -> list[Line]:
     """One :class:`Line` per block: a paragraph, or a table row with its cells (a line whose
     cells are separated by ``|`` is a row too)."""
@@ -39,6 +44,8 @@ def read_lines(doc: SourceDocument) -> list[Line]:
             lines.append(Line(view.strip(), blank, True, cells, b.table))
             continue
         stripped = view.strip()
+        if _PAGE_NUMBER.fullmatch(stripped.text):
+            continue  # — 3 — : a page number printed between the lines
         if stripped.text.count("|") + stripped.text.count("｜") >= 2:
             # cells separated by |
             bounds = [-1] + [k for k, ch in enumerate(stripped.text) if ch in "|｜"] + [len(stripped)]

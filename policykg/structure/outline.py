@@ -204,8 +204,8 @@ def _joinable(prev: TextView, nxt: TextView, numbered_prev: bool) -> bool:
     p, n = prev.text.rstrip(), nxt.text
     if not p or not n:
         return False
-    if _unbalanced(p):
-        return not ANNEX_RE.match(n)
+    if _unbalanced(p) or p[-1] in "、，,":
+        return not ANNEX_RE.match(n)  # an open bracket, or a list broken after its separator
     if p[-1] in TERMINAL or _DATE_LINE.match(p) or _DATE_LINE.match(n):
         return False
     if numbered_prev and not re.search(r"[。；;！？!?]", p) and len(p) <= 40:
