@@ -141,6 +141,17 @@ GENERIC_SUBJECT_END = ("主管部门", "行政主管部门", "主管机关")
 #: collectives that name no body but are assigned work all the same (各地要…)
 COLLECTIVE_SUBJECTS = ("各地", "各地区", "地方各级", "各级各部门", "各地各部门", "各地各有关部门")
 
+# --- headings that name who owns the work below them ---------------------------------
+#: the posts of leaders who own a group of tasks (王志刚县长负责的工作)
+LEADER_POSTS = ("常务副省长", "副省长", "省长", "常务副市长", "副市长", "市长", "常务副县长", "副县长", "县长",
+                "常务副区长", "副区长", "区长", "副镇长", "镇长", "副乡长", "乡长", "副书记", "书记", "副主任", "主任",
+                "副秘书长", "秘书长")
+#: 县审计局牵头的工作 / 陈立新常务副市长牵头重点工作 / 王志刚县长负责的工作
+OWNER_HEADING_RE = re.compile(
+    r"^(?P<who>[^，,。；;：:（(、\s]{2,30}?)(?P<verb>牵头|负责|主抓|分管|联系)(?:的)?(?:重点)?(?:工作|事项|任务)(?:清单)?[。:：]?$"
+)
+OWNER_ROLES = {"牵头": LEAD, "主抓": LEAD, "负责": RESPONSIBLE}
+
 # --- conventions ------------------------------------------------------------------
 #: "the first unit listed leads", in its many wordings
 FIRST_LEADS_RE = re.compile(
@@ -188,6 +199,8 @@ VERB_END_RE = re.compile(
     rf"(?:{_alternatives(VERB_PREFIXES)})?(?P<verb>{_alternatives(list(_VERB_ROLE))})(?:工作)?$"
 )
 _HEADER_ROLES = tuple((re.compile(p), role) for p, role in HEADER_ROLES)
+#: a leader named with a post: 王志刚县长, 陈立新常务副市长
+PERSON_POST_RE = re.compile(rf"^(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:同志)?(?:{_alternatives(LEADER_POSTS)})$")
 #: a text without any of these words holds no clause (checked before building a spaCy Doc)
 CLAUSE_HINT_RE = re.compile(
     rf"{LABEL_WORD}|{_alternatives(list(BARE_LABELS))}|{_alternatives(list(_VERB_ROLE))}|{_alternatives(list(UNIT_MARKERS))}"

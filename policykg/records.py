@@ -310,6 +310,8 @@ class TaskDraft:
     first_leads: bool = False
     #: every cell of the row in document order, the 序号 cell left out
     cells: tuple[TextView, ...] = ()
+    #: headings above the row that name who owns the work (县审计局牵头的工作, 王志刚县长负责的工作)
+    owners: tuple[TextView, ...] = ()
 
 
 @dataclass(frozen=True)

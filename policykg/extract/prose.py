@@ -78,12 +78,13 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int) -> tuple[lis
         if "等" in prefix or not _balanced(prefix) or not looks_like_unit(prefix) or not _item_ok(prefix):
             continue
         rest = text[i:clause_end]
-        extra = re.match(r"等\s*((?!(?:相关|有关|其他)?(?:单位|部门|机构))[^\s，,、。；;]{2,16}?(?:单位|部门|机构))", rest)
+        # X等Y单位: a second unit, unless Y describes a kind of unit (有资金整合任务的县级部门)
+        extra = re.match(r"等\s*((?!(?:相关|有关|其他)?(?:单位|部门|机构))[^\s，,、。；;的]{2,16}?(?:单位|部门|机构))", rest)
         if extra:
             role = _role_after(rest[extra.end() :])
             if role:
                 return [(k, i), (i + extra.start(1), i + extra.end(1))], role
-        bare = re.match(r"等\s*(?:(?:相关|有关|其他)?(?:单位|部门|机构))?", rest)
+        bare = re.match(r"等\s*(?:(?:相关|有关|其他)?(?:单位|部门|机构)|[^\s，,、。；;]{1,20}的[\u4e00-\u9fff]{0,6}(?:单位|部门|机构))?", rest)
         if bare:
             role = _role_after(rest[bare.end() :])
             if role:
@@ -155,7 +156,7 @@ def parse_subject(text: str, pos: int) -> list[Found]:
 
 def _co_subjects(text: str, pos: int, clause_end: int) -> list[tuple[int, int]]:
     """X会同Y、Z开展…: the units after 会同/联合 act with X."""
-    m = re.match(r"\s*(?:会同|联合|协同)", text[pos:clause_end])
+    m = re.match(r"\s*(?:负责|牵头)?(?:会同|联合|协同)", text[pos:clause_end])
     if not m:
         return []
     k = pos + m.end()
@@ -170,7 +171,9 @@ def _co_subjects(text: str, pos: int, clause_end: int) -> list[tuple[int, int]]:
         elif etc > 1 and looks_like_unit(whole[:etc]) and _item_ok(whole[:etc]):
             best = k + etc  # …国家邮政局等部门筛选确定
         for i in range(k + 2, seg_end + 1) if best is None else ():
-            if looks_like_unit(text[k:i]) and _item_ok(text[k:i]) and not re.match(r"[\u4e00-\u9fff]{0,2}(?:部门|单位)", text[i:]):
+            if looks_like_unit(text[k:i]) and _item_ok(text[k:i]):
+                while i < seg_end and looks_like_unit(text[k : i + 1]):
+                    i += 1  # 各项目主管部 → 各项目主管部门
                 best = i
                 break
         if best is None:

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..lexicon import FIELD_LABEL_RE
 from ..patterns import RUN_IN_TITLE_RE
 from ..records import TaskDraft
-from ..structure.outline import Node, names_only, section_of, statement_section, title_line
+from ..structure.outline import Node, names_only, owner_heading, section_of, statement_section, title_line
 from ..textview import TextView
 from .clauses import Clause
 from .prose import find_prose
@@ -76,6 +76,8 @@ class Scoped:
     letter: str = ""
     #: field lines of the task (时限要求：…, 责任人：…): read for milestones and persons, not text
     fields: list[TextView] = field(default_factory=list)
+    #: headings above the task that name who owns it (县审计局牵头的工作, 王志刚县长负责的工作)
+    owners: list[TextView] = field(default_factory=list)
 
 
 def has_content(text: str) -> bool:
@@ -134,6 +136,7 @@ class Scoper:
         self.clauses_of = clauses_of
         self.out: list[Scoped | TaskDraft] = []
         self.leftovers: list[ClauseRef] = []
+        self.owners: list[TextView] = []  # owner headings around the node being read
         self._segs: dict[int, tuple[Node, list[Seg]]] = {}
 
     # -- helpers -----------------------------------------------------------------------
@@ -224,11 +227,22 @@ class Scoper:
             else:
                 flush()
                 front = False
-                self.out.append(item)
+                self.row(item)
         flush()
 
     def node(self, node: Node, inherited: list[ClauseRef]) -> None:
         """Decide the tasks of a numbered node and of what is below it."""
+        owner = node.head is not None and owner_heading(node.head.text)
+        if owner:
+            assert node.head is not None
+            self.owners.append(node.head)
+        try:
+            self._node(node, inherited)
+        finally:
+            if owner:
+                self.owners.pop()
+
+    def _node(self, node: Node, inherited: list[ClauseRef]) -> None:
         segs = self.segs(node)
         children = node.children
         before = self._labels_before(node, children)
@@ -283,7 +297,12 @@ class Scoper:
 
     def tables(self, node: Node) -> None:
         """The table rows directly under a node."""
-        self.out.extend(x for x in node.items if isinstance(x, TaskDraft))
+        for x in node.items:
+            if isinstance(x, TaskDraft):
+                self.row(x)
+
+    def row(self, draft: TaskDraft) -> None:
+        self.out.append(replace(draft, owners=tuple(self.owners) + draft.owners) if self.owners else draft)
 
     def children(self, node: Node, inherited: list[ClauseRef]) -> None:
         """The children of a node, in document order with its table rows; label lines
@@ -292,7 +311,7 @@ class Scoper:
         carry = before
         for item in node.items:
             if isinstance(item, TaskDraft):
-                self.out.append(item)
+                self.row(item)
             elif isinstance(item, Node):
                 if before is None:
                     self.node(item, inherited)
@@ -345,6 +364,7 @@ class Scoper:
 
     # -- emitting ------------------------------------------------------------------------
     def emit(self, scoped: Scoped) -> None:
+        scoped.owners = list(self.owners)
         text = [p for p in scoped.parts if not _field_line(p.text)]
         if text:
             scoped.fields = [p for p in scoped.parts if _field_line(p.text)]

@@ -14,7 +14,16 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from ..lexicon import CLAUSE_HINT_RE, DEADLINE_FIELD_RE, FIRST_LEADS_RE, PERSON_FIELD_RE, RESPONSIBLE_LEADS_RE
+from ..lexicon import (
+    CLAUSE_HINT_RE,
+    DEADLINE_FIELD_RE,
+    FIRST_LEADS_RE,
+    OWNER_HEADING_RE,
+    OWNER_ROLES,
+    PERSON_FIELD_RE,
+    PERSON_POST_RE,
+    RESPONSIBLE_LEADS_RE,
+)
 from ..records import Mention, Milestone, Person, Policy, SourceDocument, Task, TaskDraft
 from ..structure.outline import Node, iter_segments
 from ..textview import TextView, fold
@@ -174,15 +183,35 @@ class Extractor:
                     out.append(Person(re.sub(r"\s+", "", self.doc.text[a:b]), a, b))
         return tuple(out)
 
+    def owned(self, owners: list[TextView] | tuple[TextView, ...], found: list[Found]) -> list[Person]:
+        """What headings above a task say of it: a unit that leads the work below (added to the
+        task's units when it names none in that role), or a leader who owns it (a person)."""
+        persons: list[Person] = []
+        for view in owners:
+            m = OWNER_HEADING_RE.match(view.text)
+            if m is None:
+                continue
+            a, b = m.span("who")
+            person = PERSON_POST_RE.match(m.group("who"))
+            if person:
+                s, e = view.source_span(a, a + len(person.group("name")))
+                persons.append(Person(person.group("name"), s, e))
+                continue
+            role = OWNER_ROLES.get(m.group("verb"))
+            if role and looks_like_unit(m.group("who")) and not any(f.role == role for f in found):
+                found.append(Found(view, a, b, role, True))
+        return persons
+
     def make_task(self, key: str, s: Scoped, parts: list[TextView], found: list[Found], kind: str) -> Task:
         milestones = self.deadlines(parts + s.fields)
+        owned = self.owned(s.owners, found)
         number = s.node.number if s.node is not None and s.node.number and kind == "item" else None
         if number and s.node is not None and s.node.head is not None and parts and \
                 parts[0].source_start != s.node.head.source_start:
             number = None  # a later run of the item
         views = list(dict.fromkeys([*parts, *s.fields, *(r.seg.view for r in s.clauses)]))
-        return self.build_task(key, kind, s.title, parts, s.section, found, milestones, self.person_fields(views), (),
-                               number)
+        return self.build_task(key, kind, s.title, parts, s.section, found, milestones,
+                               tuple(owned) + self.person_fields(views), (), number)
 
     def task_from_row(self, draft: TaskDraft) -> Task:
         found: list[Found] = []
@@ -209,6 +238,7 @@ class Extractor:
                 a, b = view.source_span(s, e)
                 assessors.append(Mention(self.doc.text[a:b], a, b, "assessor", name))  # type: ignore[arg-type]
         parts = [draft.body, *draft.extra]
+        persons = self.owned(draft.owners, found) + persons
         task = self.build_task(draft.key, "row", draft.title, parts, draft.section, found, milestones,
                                tuple(persons), tuple(assessors))
         if not draft.cells:

@@ -46,8 +46,12 @@ def merge_fragments(cells: list[str]) -> list[tuple[int, int]]:
     while k < len(cells):
         a = re.sub(r"\s+", "", cells[k])
         b = re.sub(r"\s+", "", cells[k + 1]) if k + 1 < len(cells) else ""
+        c = re.sub(r"\s+", "", cells[k + 2]) if k + 2 < len(cells) else ""
         if (a in _HEADER_STEMS and b in _HEADER_NOUNS) or (
-                b and header_role(a) == "other" and len(a) <= 4 and header_role(a + b) not in ("", "other")):
+                # 市政府 / 分管领导: a short word that is no header alone, inside the header (a header
+                # follows it too), is the first half of the next
+                b and header_role(a) == "other" and len(a) <= 4 and header_role(a + b) not in ("", "other")
+                and header_role(c) not in ("", "other")):
             out.append((k, k + 2))  # 责任/领导, 市政府/分管领导: one header written over two lines
             k += 2
         else:
@@ -202,6 +206,11 @@ def reassemble_flat_table(cells: list[tuple[TextView, bool]]) -> tuple[Columns, 
 
 
 _SHORT_CELL = 16
+
+
+def _short(text: str) -> bool:
+    """Short enough to be a header cell of its own (a note in brackets aside)."""
+    return len(re.sub(r"[（(][^（）()]*[）)]", "", text)) <= _SHORT_CELL
 _ROW_NUMBER = re.compile(r"(\d{1,3})\s*[*＊※△▲☆★]?")
 
 
@@ -225,10 +234,16 @@ def _numbered_rows(cells: list[TextView], columns: Columns) -> list[list[list[Te
     lead_cells = align_cells(cells[: marks[0]], before) if before else []
     for r, k in enumerate(marks):
         end = marks[r + 1] if r + 1 < len(marks) else len(cells)
-        placed = align_cells(cells[k + 1 : end], after + (before if r + 1 < len(marks) else ()))
-        row = list(lead_cells) + [[cells[k]]] + placed[: len(after)]
+        segment = cells[k + 1 : end]
+        # a heading row (（二）…) between two rows: the rows' cells stop before it
+        heading = next((i for i, c in enumerate(segment) if (n := number_level(c.text)) and n[0] <= 2), None)
+        own = segment if heading is None else segment[:heading]
+        placed = align_cells(own, after + (before if r + 1 < len(marks) and heading is None else ()))
+        rows.append(list(lead_cells) + [[cells[k]]] + placed[: len(after)])
         lead_cells = placed[len(after) :]
-        rows.append(row)
+        if heading is not None:
+            rows.append(segment[heading])
+            lead_cells = align_cells(segment[heading + 1 :], before) if before else []
     return rows
 
 
@@ -256,7 +271,7 @@ def _plain_flat(lines: list[Line], i: int) -> tuple[Columns, list[list[list[Text
     """A table flattened one cell per line without tabs, its header starting at ``lines[i]``:
     ``(columns, placed rows, index after the table)``."""
     j = i
-    while j < len(lines) and len(lines[j].view.text) <= _SHORT_CELL and j - i <= 30:
+    while j < len(lines) and _short(lines[j].view.text) and j - i <= 30:
         j += 1
     run = [lines[k].view.text.strip() for k in range(i, j)]
     spans = merge_fragments(run)
@@ -415,7 +430,7 @@ def find_tables(lines: list[Line], doc: SourceDocument) -> list[Line | Table]:
                            for r in rows if any(c.text for c in r))
             i = j
             continue
-        if not ln.tab and len(ln.view.text) <= _SHORT_CELL and HEADER_WORD_RE.search(ln.view.text):
+        if not ln.tab and _short(ln.view.text) and HEADER_WORD_RE.search(ln.view.text):
             flat = _plain_flat(lines, i)
             if flat is not None:
                 count += 1

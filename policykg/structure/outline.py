@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..lexicon import CLOSE, LABEL_RE, NON_TASK_SECTIONS, OPEN
+from ..lexicon import CLOSE, LABEL_RE, NON_TASK_SECTIONS, OPEN, OWNER_HEADING_RE
 from ..patterns import (
     ANNEX_RE,
     DOC_TYPE_END,
@@ -50,6 +50,8 @@ _LABEL_START = re.compile(rf"^[{re.escape(OPEN)}\s*]*" + LABEL_RE.pattern)
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 #: where an inline number may start: after a sentence end or a closing bracket
 _INLINE = re.compile(r"(?<=[。；;！!？?）)】〕])\s*(?=[（(]?\s*[\d一二三四五六七八九十①-⑳])")
+#: a bracketed number right after a word: （二） glued to the text before it
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
 
 
 @dataclass
@@ -95,9 +97,6 @@ class Node:
         if m:
             raw = self.head.raw[: m.end(1)]
         return (self.number + raw).strip()
-
-
-_DEEPER_OF = {"cn": ("paren-cn", "paren-arabic"), "chapter": ("cn", "paren-cn")}
 
 
 class _Numbers:
@@ -152,7 +151,12 @@ Number = tuple[int, str, "int | None", int]  # level, style, value, end of the n
 
 def split_inline(view: TextView, numbers: _Numbers) -> list[tuple[TextView, Number | None]]:
     """Cut a line where a new numbered item starts inside it: each piece with its list
-    number (relative to the piece), read once so the sequence advances once."""
+    number (relative to the piece), read once so the sequence advances once.
+
+    A number starts an item after a sentence end (``…。2.…``) where the sequence expects it;
+    a bracketed number (（二）) also right after a word, where the line already holds an item of
+    its style (a whole document on one line, its labels glued to the next item), or where it
+    follows a heading run into its first item (``四、健全机制（十一）规范解读。``)."""
     text = view.text
     cuts: list[int] = []
     found: dict[int, Number] = {}
@@ -160,18 +164,11 @@ def split_inline(view: TextView, numbers: _Numbers) -> list[tuple[TextView, Numb
     if lead:
         found[0] = lead
         numbers.see(lead[1], lead[2])
-        if lead[1] in _DEEPER_OF:  # 四、健全机制（十一）规范解读。: a heading run into its item
-            m = re.match(r"[^\s，,。；;：:、“”《》]{2,30}(?=[（(])", text[lead[3] :])
-            if m:
-                k = lead[3] + m.end()
-                n = parse_number(text, k)
-                if n and n[1] in _DEEPER_OF[lead[1]]:
-                    cuts.append(k)
-                    found[k] = n
-                    numbers.see(n[1], n[2])
-    for m in _INLINE.finditer(text):
-        k = m.end()
-        if k <= (cuts[-1] if cuts else 0) or _depth(text, k) or text.count("“", 0, k) > text.count("”", 0, k):
+    piece_number: Number | None = lead  # the number of the piece being read
+    piece_start = 0
+    candidates = sorted({m.end() for m in _INLINE.finditer(text)} | {m.start() for m in _GLUED.finditer(text)})
+    for k in candidates:
+        if k <= piece_start or _depth(text, k) or text.count("“", 0, k) > text.count("”", 0, k):
             continue
         n = parse_number(text, k)
         if n is None:
@@ -179,10 +176,22 @@ def split_inline(view: TextView, numbers: _Numbers) -> list[tuple[TextView, Numb
             n = (3, "arabic", number_value(d.group("v")), k + d.end()) if d else None
         if n is None or n[1] == "article" or not text[n[3] :].strip():
             continue
-        if numbers.expects(n[1], n[2]) and (n[2] != 1 or text[k - 1] in "。！!？?" or text[m.start() - 1] in "。！!？?"):
+        before = text[:k].rstrip()
+        fused = (n[1] in ("paren-cn", "paren-arabic") and piece_number is not None and piece_number[0] < n[0]
+                 and k - piece_number[3] <= 30 and not re.search(r"[\s，,。；;：:、“”《》]", text[piece_number[3] : k]))
+        if fused:  # a heading run into its item: no punctuation since the heading's number
+            ok = True
+        elif not numbers.expects(n[1], n[2]):
+            ok = False
+        elif before and before[-1] in "。！!？?；;）)】〕":
+            ok = n[2] != 1 or before[-1] in "。！!？?" or (len(before) > 1 and before[-2] in "。！!？?")
+        else:  # the next item of a run glued to the previous one (（二） right after a word)
+            ok = n[1] in ("paren-cn", "paren-arabic") and piece_number is not None and piece_number[1] == n[1]
+        if ok:
             cuts.append(k)
             found[k] = n
             numbers.see(n[1], n[2])
+            piece_number, piece_start = (n[0], n[1], n[2], n[3]), k
     bounds = [0, *cuts, len(text)]
     out: list[tuple[TextView, Number | None]] = []
     for a, b in zip(bounds, bounds[1:]):
@@ -287,6 +296,11 @@ def iter_segments(root: Node) -> Iterator[TextView]:
             if item.head is not None:
                 yield item.head
             yield from iter_segments(item)
+
+
+def owner_heading(text: str) -> bool:
+    """Does a heading only name who owns the work below it (县审计局牵头的工作)?"""
+    return bool(OWNER_HEADING_RE.match(text.strip()))
 
 
 def names_only(text: str) -> bool:

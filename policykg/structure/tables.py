@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..lexicon import FIRST_LEADS_RE, HEADER_WORD_RE, header_role
+from ..lexicon import FIRST_LEADS_RE, HEADER_WORD_RE, LABEL_RE, OWNER_HEADING_RE, header_role
 from ..patterns import YEAR_RE, number_level
 from ..records import TaskDraft
 from ..textview import TextView
@@ -163,11 +163,15 @@ def _row_drafts(index: int, columns: Columns, rows: list[list[list[TextView]] | 
     roles = columns.roles
     drafts: list[TaskDraft] = []
     current_group: str | None = None
+    owners: tuple[TextView, ...] = ()
     above: dict[int, list[TextView]] = {}
     keys: dict[str, int] = {}
     for idx, row in enumerate(rows, 1):
         if isinstance(row, TextView):  # a heading row
             current_group = row.raw.strip()
+            level = number_level(row.text)
+            head = row.sub(level[1], len(row)).strip() if level else row
+            owners = (head,) if OWNER_HEADING_RE.match(head.text) else ()
             continue
         if is_header_row([" ".join(c.text for c in cells) for cells in row]):
             continue
@@ -185,6 +189,10 @@ def _row_drafts(index: int, columns: Columns, rows: list[list[list[TextView]] | 
             ({"lead": "lead", "support": "support"}.get(roles[j]), cell)
             for role in ("lead", "support", "units")
             for j, cell in by_role.get(role, [])
+        ) + tuple(  # a labelled list in another cell (省牵头单位：省农业农村厅)
+            (None, cell) for role, cells in by_role.items()
+            if role not in ("lead", "support", "units", "person", "assessor", "number")
+            for _, cell in cells if LABEL_RE.search(cell.text)
         )
         milestones = (
             tuple((columns.years[j] or "", cell) for j, cell in by_role.get("year", []))
@@ -223,6 +231,7 @@ def _row_drafts(index: int, columns: Columns, rows: list[list[list[TextView]] | 
                 assessors=tuple(c for _, c in by_role.get("assessor", [])),
                 first_leads=columns.first_leads,
                 cells=tuple(c for j, cells in enumerate(row) if roles[j] != "number" for c in cells if c.text),
+                owners=owners,
             )
         )
     return drafts
