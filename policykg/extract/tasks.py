@@ -338,12 +338,12 @@ def apply_standing(scoped: list[Scoped | TaskDraft]) -> dict[int, list[Found]]:
     for k, s in enumerate(scoped):
         if not isinstance(s, Scoped) or not s.clauses:
             continue
-        if active:
-            extra[k] = list(active)
         for ref in s.clauses:
-            for ul in ref.clause.standing:
+            for ul in ref.clause.standing:  # from the task that states it (各项任务均需X落实) on
                 active = [Found(ref.seg.view, a, b, "responsible", True)
                           for _n, a, b in split_units(ref.seg.view.text, ul.start, ul.end)]
+        if active:
+            extra[k] = list(active)
     return extra
 
 

@@ -38,6 +38,8 @@ RUN_ON_RE = re.compile(
     # 市住房城乡建设局市水利局: two bodies written with no separator, each with its level
     r"|(?<=[局办委厅社])(?=[省市县区][\u4e00-\u9fff]{1,12}?(?:局|委|办|厅|社|中心)(?:$|[省市县区]))"
 )
+#: the first of two bodies run together starts with its level too (各社区党委 is one body)
+_LEVELLED = re.compile(r"^\s*(?:[省市县区]|国家)[\u4e00-\u9fff]{2,}")
 _SUB_UNIT_END = re.compile(r"(?:局|办|科|社|公司|室|中心|站|所|队|院|部|股|处|委)$")
 _REMARK = re.compile(r"负责|分工|职责|牵头|配合|按|根据")
 
@@ -138,7 +140,8 @@ def _split_run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     pos = start
     for m in RUN_ON_RE.finditer(text, start, end):
-        if looks_like_unit(text[pos : m.start()]):
+        left = text[pos : m.start()]
+        if looks_like_unit(left) and (text[m.start()] not in "省市县区" or _LEVELLED.match(left)):
             out.append((pos, m.start()))
             pos = m.start()
     out.append((pos, end))

@@ -37,6 +37,7 @@ from ..patterns import (
     NUMBER_PATTERNS,
     RUN_IN_TITLE_RE,
     TERMINAL,
+    UNIT_END_RE,
     number_value,
     parse_number,
 )
@@ -50,6 +51,8 @@ _LABEL_START = re.compile(rf"^[{re.escape(OPEN)}\s*]*" + LABEL_RE.pattern)
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 #: where an inline number may start: after a sentence end or a closing bracket
 _INLINE = re.compile(r"(?<=[。；;！!？?）)】〕])\s*(?=[（(]?\s*[\d一二三四五六七八九十①-⑳])")
+#: the rest of a unit list wrapped onto the next line: no sentence in it
+_LIST_REST = re.compile(r"[^。；;，,：:！？!?]{1,40}")
 #: a bracketed number right after a word: （二） glued to the text before it
 _GLUED = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
 
@@ -219,8 +222,11 @@ def _joinable(prev: TextView, nxt: TextView, numbered_prev: bool) -> bool:
         return False
     if numbered_prev and not re.search(r"[。；;！？!?]", p) and len(p) <= 40:
         return False  # a heading: what follows is its text, not its rest
-    if ANNEX_RE.match(n) or _LABEL_START.match(n) or _LABEL_START.match(p) or LABEL_RE.search(p):
+    if ANNEX_RE.match(n) or _LABEL_START.match(n):
         return False
+    if _LABEL_START.match(p) or LABEL_RE.search(p):
+        # a unit list wrapped mid-name (各街道办 / 事处、各社区党委), never the item's text
+        return bool(_LIST_REST.fullmatch(n)) and ("、" in n or bool(UNIT_END_RE.search(n)))
     return True
 
 
