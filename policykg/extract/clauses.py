@@ -87,16 +87,7 @@ class LabelledList:
 
 def _closing(text: str, k: int, limit: int) -> int:
     """Position of the bracket that closes the one opened at ``k`` (or ``limit``)."""
-    depth = 0
-    for j in range(k, limit):
-        ch = text[j]
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth -= 1
-            if depth == 0:
-                return j
-    return limit
+    return scan_to(text, k + 1, limit, "")
 
 
 def _list_end(text: str, start: int, limit: int, bracketed: bool) -> int:

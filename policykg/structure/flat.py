@@ -430,20 +430,16 @@ def find_tables(lines: list[Line], doc: SourceDocument) -> list[Line | Table]:
                            for r in rows if any(c.text for c in r))
             i = j
             continue
+        found = None
         if not ln.tab and _short(ln.view.text) and HEADER_WORD_RE.search(ln.view.text):
-            flat = _plain_flat(lines, i)
-            if flat is not None:
-                count += 1
-                out.append(Table(count, flat[0], placed=flat[1]))
-                i = flat[2]
-                continue
-        if not ln.tab and " " in ln.view.text.strip():
-            spaced = _space_rows(lines, i)
-            if spaced is not None:
-                count += 1
-                out.append(Table(count, spaced[0], placed=spaced[1]))
-                i = spaced[2]
-                continue
+            found = _plain_flat(lines, i)  # one cell per line
+        if found is None and not ln.tab and " " in ln.view.text.strip():
+            found = _space_rows(lines, i)  # one row per line, cells between spaces
+        if found is not None:
+            count += 1
+            out.append(Table(count, found[0], placed=found[1]))
+            i = found[2]
+            continue
         out.append(ln)
         i += 1
     return out
