@@ -90,9 +90,9 @@ VERB_PREFIXES = ("按照职责分工", "按职责分工", "根据职责分工", 
 HEADER_ROLES: tuple[tuple[str, str], ...] = (
     (r"^(?:序号|编号|序|No\.?)$", "number"),
     (r"(?:单位|部门|科室).*(?:责任人|领导)$", "units"),  # 责任单位及责任人: units, each with a person
-    (r"(?:评分|考核|考评|评价|督查|督办|监督)(?:单位|部门|主体)", "assessor"),
+    (r"(?:评分|考核|考评|评价|督查|督办|监督)(?:责任)?(?:单位|部门|主体)", "assessor"),
     (r"^(?:责任人|联系人|负责人|责任人员|经办人)|(?:领导|责任人)$|领导(?:姓名|职务)", "person"),
-    (r"(?:牵头|主责|主办)(?:责任)?(?:单位|部门|科室|处室)", "lead"),
+    (r"(?:牵头|主责|主办)(?:责任|负责)?(?:单位|部门|科室|处室)", "lead"),
     (r"(?:配合|协办|协助|协同|参与|参加)(?:单位|部门|科室|处室)", "support"),
     (r"(?:责任|负责|实施|承办|主管|落实|承担)(?:单位|部门|主体|科室|处室)|^责任$|^责任分工$", "units"),
     (r"^(?:(?:19|20)\d{2})\s*年?度?$", "year"),
@@ -151,6 +151,9 @@ OWNER_HEADING_RE = re.compile(
     r"^(?P<who>[^，,。；;：:（(、\s]{2,30}?)(?P<verb>牵头|负责|主抓|分管|联系)(?:的)?(?:重点)?(?:工作|事项|任务)(?:清单)?[。:：]?$"
 )
 OWNER_ROLES = {"牵头": LEAD, "主抓": LEAD, "负责": RESPONSIBLE}
+#: a heading that is only a unit's name, perhaps with its other names in a bracket:
+#: （二）招商服务局（行政审批局） over the unit's own tasks
+UNIT_HEADING_RE = re.compile(r"^(?P<who>[^，,。；;：:（(、\s]{2,20})(?:[（(][^（）()]{1,40}[)）])?[：:]?$")
 
 # --- conventions ------------------------------------------------------------------
 #: "the first unit listed leads", in its many wordings

@@ -18,14 +18,16 @@ from ..lexicon import (
     CLAUSE_HINT_RE,
     DEADLINE_FIELD_RE,
     FIRST_LEADS_RE,
+    LEAD,
     OWNER_HEADING_RE,
     OWNER_ROLES,
     PERSON_FIELD_RE,
     PERSON_POST_RE,
+    RESPONSIBLE,
     RESPONSIBLE_LEADS_RE,
 )
 from ..records import Mention, Milestone, Person, Policy, SourceDocument, Task, TaskDraft
-from ..structure.outline import Node, iter_segments
+from ..structure.outline import Node, iter_segments, unit_heading
 from ..textview import TextView, fold
 from .clauses import Clause
 from .pipeline import make_doc, make_nlp
@@ -190,6 +192,9 @@ class Extractor:
         for view in owners:
             m = OWNER_HEADING_RE.match(view.text)
             if m is None:
+                u = unit_heading(view.text)
+                if u is not None and not any(f.role in (LEAD, RESPONSIBLE) for f in found):
+                    found.append(Found(view, *u.span("who"), RESPONSIBLE, True))
                 continue
             a, b = m.span("who")
             person = PERSON_POST_RE.match(m.group("who"))

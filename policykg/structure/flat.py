@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import HEADER_WORD_RE, header_role
+from ..lexicon import HEADER_WORD_RE, LABEL_RE, header_role
 from ..patterns import ANNEX_RE, number_level
 from ..records import SourceDocument
 from ..textview import TextView
 from .lines import Line
-from .tables import Columns, Table, is_header_row, is_sub_header, merge_header, single_header
+from .tables import Columns, Table, is_header_row, is_sub_header, merge_header, placed_row, single_header
 
 UNIT_ROLES = ("lead", "support", "units", "assessor")
 #: a row with more cells than this is placed without the (quadratic) alignment
@@ -130,8 +130,9 @@ def align_cells(cells: list[TextView], roles: tuple[str, ...]) -> list[list[Text
         for i in range(m + 1):
             if best[i][j] == neg:
                 continue
-            # the column stays empty
-            score = best[i][j] - 1.0
+            # the column stays empty (on a tie, the scorers' column rather than the doers':
+            # one unit cell names who does the work)
+            score = best[i][j] - (0.99 if roles[j] == "assessor" else 1.0)
             if score > best[i][j + 1]:
                 best[i][j + 1], back[(i, j + 1)] = score, (i, j)
             # the column takes cells i..k-1
@@ -301,8 +302,10 @@ _SPACE_ROW = re.compile(r"^\d{1,3}\s")
 
 def _space_rows(lines: list[Line], i: int) -> tuple[Columns, list[list[list[TextView]] | TextView], int] | None:
     """A table flattened one row per line, cells separated by spaces, header at ``lines[i]``."""
-    head = lines[i].view.text.split()
-    if len(head) < 3 or sum(1 for c in head if HEADER_WORD_RE.fullmatch(c)) < 3:
+    # a header word printed in spaced-out characters (工 作 任 务) is one word
+    head = [re.sub(r"\s+", "", w) for w in re.findall(r"[\u4e00-\u9fff](?:\s[\u4e00-\u9fff](?=\s|$))+|\S+",
+                                                        lines[i].view.text)]
+    if len(head) < 3 or sum(1 for c in head if HEADER_WORD_RE.fullmatch(c) or header_role(c) in UNIT_ROLES) < 3:
         return None
     columns = single_header(head)
     rows: list[list[list[TextView]] | TextView] = []
@@ -382,6 +385,18 @@ def _row_lines(lines: list[Line], i: int) -> tuple[Columns | None, list[list[Tex
     return columns, rows[start:] if columns else rows, j
 
 
+def _misplaced(row: list[TextView], columns: Columns) -> bool:
+    """Would a short row, its cells set against the right edge (merged cells printed once at
+    the left), put a unit list outside the unit columns or other text in them?"""
+    if len(row) in (1, len(columns)):
+        return False
+    for cell, role in zip(row[::-1], columns.roles[::-1]):
+        unit_cell = cell_kind(cell.text) == "unit"
+        if unit_cell != (role in UNIT_ROLES) and cell.text and not LABEL_RE.search(cell.text):
+            return True
+    return False
+
+
 def find_tables(lines: list[Line], doc: SourceDocument) -> list[Line | Table]:
     """The stream of lines with every task table found in it replaced by a :class:`Table`;
     rows of a table with no recognisable header go back as lines of text."""
@@ -424,7 +439,14 @@ def find_tables(lines: list[Line], doc: SourceDocument) -> list[Line | Table]:
             if columns is not None:
                 last_columns = columns
                 count += 1
-                out.append(Table(count, columns, [list(r) for r in rows]))
+                if ln.table == -1 and any(_misplaced(r, columns) for r in rows):
+                    # a table printed as text whose merged cells were printed once, not only at
+                    # its left: place the short rows' cells by what they hold
+                    placed = [placed_row(r, len(columns)) if len(r) in (1, len(columns))
+                              else align_cells(r, columns.roles) for r in rows]
+                    out.append(Table(count, columns, placed=placed))
+                else:
+                    out.append(Table(count, columns, [list(r) for r in rows]))
             else:
                 out.extend(Line(TextView.concat(_spaced([c for c in r if c.text])) if len(r) > 1 else r[0])
                            for r in rows if any(c.text for c in r))

@@ -31,7 +31,8 @@ _PAGE_NUMBER = re.compile(r"[—\-－–][—\-－–\s]*\d{1,3}\s*[—\-－–]
 
 def read_lines(doc: SourceDocument) -> list[Line]:
     """One :class:`Line` per block: a paragraph, or a table row with its cells (a line whose
-    cells are separated by ``|`` is a row too)."""
+    cells are separated by ``|`` is a row too; so is a run of lines that each end in ``|``,
+    one cell per line, between lines of bare pipes)."""
     lines: list[Line] = []
     prev_end = 0
     for b in doc.blocks:
@@ -56,4 +57,56 @@ def read_lines(doc: SourceDocument) -> list[Line]:
                 lines.append(Line(stripped, blank, False, cells, -1))
                 continue
         lines.append(Line(stripped, blank, doc.text[b.start : b.start + 1] == "\t"))
-    return lines
+    return _pipe_cells(lines, doc)
+
+
+#: a line of bare pipes (the end of a row), and one cell on a line of its own ending in a pipe
+_BARE_PIPES = re.compile(r"[|｜][|｜\s]*")
+_PIPE_CELL = re.compile(r"[|｜]?\s*([^|｜]*?)\s*[|｜]")
+#: fewest such lines that make a table
+_MIN_PIPE_RUN = 6
+
+
+def _pipe_cells(lines: list[Line], doc: SourceDocument) -> list[Line]:
+    """Undo a table printed one cell per line, each cell closed by ``|`` (``投资促进局 |``):
+    between lines of bare pipes (``||``) the cells are one row; with no such lines each cell
+    becomes a line of its own, for :mod:`.flat` to read as a table printed one cell per line."""
+    def kind(ln: Line) -> str:
+        text = ln.view.text
+        if ln.tab or ln.cells is not None:
+            return ""
+        if _BARE_PIPES.fullmatch(text):
+            return "bar"
+        return "cell" if _PIPE_CELL.fullmatch(text) else ""
+
+    kinds = [kind(ln) for ln in lines]
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and kinds[j]:
+            j += 1
+        if j - i < _MIN_PIPE_RUN or kinds[i:j].count("cell") < 3:
+            out.append(lines[i])
+            i += 1
+            continue
+        bars = "bar" in kinds[i:j]
+        row: list[TextView] = []
+        for ln, k in zip(lines[i:j], kinds[i:j]):
+            if k == "bar":
+                if row:
+                    span = TextView.of(doc.text, row[0].source_start, row[-1].source_end)
+                    out.append(Line(span, False, False, row, -1))
+                row = []
+                continue
+            m = _PIPE_CELL.fullmatch(ln.view.text)
+            assert m is not None
+            cell = ln.view.sub(m.start(1), m.end(1))
+            if bars:
+                row.append(cell)
+            else:
+                out.append(Line(cell, ln.blank_before))
+        if row:
+            out.append(Line(TextView.of(doc.text, row[0].source_start, row[-1].source_end), False, False, row, -1))
+        i = j
+    return out

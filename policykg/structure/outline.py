@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..lexicon import CLOSE, LABEL_RE, NON_TASK_SECTIONS, OPEN, OWNER_HEADING_RE
+from ..lexicon import CLOSE, LABEL_RE, NON_TASK_SECTIONS, OPEN, OWNER_HEADING_RE, UNIT_HEADING_RE
 from ..patterns import (
     ANNEX_RE,
     DOC_TYPE_END,
@@ -305,8 +305,17 @@ def iter_segments(root: Node) -> Iterator[TextView]:
 
 
 def owner_heading(text: str) -> bool:
-    """Does a heading only name who owns the work below it (县审计局牵头的工作)?"""
-    return bool(OWNER_HEADING_RE.match(text.strip()))
+    """Does a heading only name who owns the work below it (县审计局牵头的工作, or a unit's
+    name alone: 招商服务局（行政审批局）)?"""
+    return OWNER_HEADING_RE.match(text.strip()) is not None or unit_heading(text) is not None
+
+
+def unit_heading(text: str) -> re.Match[str] | None:
+    """A heading that is only a unit's name (its other names may follow in a bracket)."""
+    from ..extract.units import looks_like_unit  # the unit vocabulary lives with the splitter
+
+    m = UNIT_HEADING_RE.match(text.strip())
+    return m if m is not None and looks_like_unit(m.group("who")) else None
 
 
 def names_only(text: str) -> bool:

@@ -11,6 +11,7 @@ note. A header may say that the first unit listed leads (责任单位（排在�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..lexicon import FIRST_LEADS_RE, HEADER_WORD_RE, LABEL_RE, OWNER_HEADING_RE, header_role
@@ -116,11 +117,11 @@ class Table:
 
     def drafts(self, section: str | None) -> list[TaskDraft]:
         """One task draft per data row."""
-        rows = self.placed or [_placed(r, len(self.columns)) for r in self.rows]
+        rows = self.placed or [placed_row(r, len(self.columns)) for r in self.rows]
         return _row_drafts(self.index, self.columns, rows, section)
 
 
-def _placed(cells: list[TextView | None], width: int) -> list[list[TextView]] | TextView:
+def placed_row(cells: Sequence[TextView | None], width: int) -> list[list[TextView]] | TextView:
     filled = [c for c in cells if c is not None and c.text.strip()]
     if len(filled) == 1 and width > 1 and number_level(filled[0].text) \
             and (len(cells) == 1 or len({c.source_start for c in cells if c is not None}) > 1):
