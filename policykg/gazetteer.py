@@ -87,11 +87,16 @@ def divisions_in(text: str) -> list[Division]:
     >>> [d.name for d in divisions_in("根据《苏州市规划》，在吴中区试点")]
     ['苏州市', '吴中区']
     """
+    return [d for d, _, _ in division_spans(text)]
+
+
+def division_spans(text: str) -> list[tuple[Division, int, int]]:
+    """:func:`divisions_in` with where each name stands in ``text``."""
     out = []
     for m in _names_re().finditer(text):
         found = _by_name()[m.group(0)]
         if len(found) == 1:
-            out.append(found[0])
+            out.append((found[0], m.start(), m.end()))
     return out
 
 

@@ -56,7 +56,10 @@ LABEL_STEMS: dict[str, str] = {
     "承担": RESPONSIBLE,
 }
 #: what follows a label stem
-LABEL_NOUNS = ("单位", "部门", "主体", "科室", "处室", "机构")
+LABEL_NOUNS = ("单位", "部门", "主体", "科室", "股室", "处室", "机构")
+#: a word that may stand before a label without changing it (主要协作单位); 主要责任单位 is a
+#: stem of its own (the lead)
+LABEL_PREFIX = "主要"
 #: role words that are labels by themselves when a colon follows (牵头：X)
 BARE_LABELS: dict[str, str] = {"牵头": LEAD, "配合": SUPPORT, "协办": SUPPORT}
 
@@ -76,7 +79,7 @@ PROSE_RESPONSIBLE_PATTERNS = (
     "负责", "具体负责", "承担", "统筹", "要(?!求|点|素|害)", "应当", "应该", "须", "必须", "务必", "定期", "每年",
     "按要求", "按照", "参照", "根据", "结合", "加强", "做好", "落实", "各选派", "选派", "会同", "联合", "切实",
     "积极", "分别", "共同", "主动", "认真", "抓好", "督促", "具体实施", "组织实施", "实施", "具体承办", "承办",
-    "(?:对口|结对|定点|挂钩)帮扶", "负总责", "负主体责任", "各司其职", "按职责",
+    "(?:对口|结对|定点|挂钩)帮扶", "负总责", "负主体责任", "各司其职", "按职责", "保障", "依法",
 )
 #: a role marker on one unit inside a list (县商务局（牵头）, 县城管局配合): the word and its role
 UNIT_MARKERS: dict[str, str] = {"牵头": LEAD, "主办": LEAD, "配合": SUPPORT, "协助": SUPPORT, "协办": SUPPORT,
@@ -183,7 +186,7 @@ def _spaced(words: tuple[str, ...] | list[str]) -> str:
 
 
 #: a role label: 牵头单位 / 配合部门 / 责任科室 …
-LABEL_WORD = rf"(?:{_alternatives(list(LABEL_STEMS))})(?:{_alternatives(LABEL_NOUNS)})"
+LABEL_WORD = rf"(?:{LABEL_PREFIX})?(?:{_alternatives(list(LABEL_STEMS))})(?:{_alternatives(LABEL_NOUNS)})"
 #: a label followed by a colon, a bare role word with a colon, or a label set in 【】 without one
 LABEL_RE = re.compile(
     rf"(?P<label>{LABEL_WORD}|{_alternatives(list(BARE_LABELS))})\s*[:：]|(?<=【)\s*(?P<blabel>{LABEL_WORD})\s*】"
@@ -228,6 +231,8 @@ def label_of(m: re.Match[str]) -> str:
 def role_of_label(label: str) -> str:
     """The role a label names (责任单位 → responsible)."""
     label = label.strip()
+    if label.startswith(LABEL_PREFIX) and not any(label.startswith(s) for s in LABEL_STEMS):
+        label = label[len(LABEL_PREFIX):]
     if label in BARE_LABELS:
         return BARE_LABELS[label]
     for stem, role in LABEL_STEMS.items():

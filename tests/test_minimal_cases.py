@@ -52,6 +52,64 @@ CASES = [
          ("规范收费", {"lead": ["市物价局"], "support": ["市财政局"]})],
         id="first-listed-unit-leads-stated-once",
     ),
+    pytest.param(
+        "序号 |\n工作任务 |\n责任单位 |\n1 |\n修建村道。 |\n县交通局、县财政局 |\n2 |\n整治河塘。 |\n县水务局 |",
+        [("修建村道", {"responsible": ["县交通局", "县财政局"]}), ("整治河塘", {"responsible": ["县水务局"]})],
+        id="one-cell-per-line-each-closed-by-a-pipe",
+    ),
+    pytest.param(
+        "| \n 考核项目  | \n 评分办法  | \n 牵头单位  | \n 考核单位  | \n||\n| \n 1.植树造林  | \n 按实绩  | \n"
+        " 县林业局  | \n 县考核办  | \n|\n| \n 2.河道保洁  | \n 县水务局  | \n||||",
+        [("植树造林", {"lead": ["县林业局"]}), ("河道保洁", {"lead": ["县水务局"]})],
+        id="pipe-closed-cells-in-rows-with-merged-cells-missing",
+    ),
+    pytest.param(
+        "序号 工 作 任 务 牵头负责部门\n1 新增绿地30公顷 县园林局\n2 新建公厕12座 县城管局",
+        [("新增绿地", {"lead": ["县园林局"]}), ("新建公厕", {"lead": ["县城管局"]})],
+        id="header-in-spaced-out-characters",
+    ),
+    pytest.param(
+        "（一）规划建设局（人防办）\n1.年度任务:\n①完成新区路网规划；②建成安置房300套。",
+        [("完成新区路网规划", {"responsible": ["规划建设局"]}), ("建成安置房", {"responsible": ["规划建设局"]})],
+        id="heading-that-is-a-unit-name",
+    ),
+    pytest.param(
+        "成员单位职责\n县林业局:负责森林防火巡查；会同县气象局发布火险预警。\n县消防大队:负责扑救指挥。",
+        [("县林业局:负责森林防火", {"responsible": ["县林业局", "县气象局"]}),
+         ("县消防大队:负责扑救", {"responsible": ["县消防大队"]})],
+        id="one-paragraph-per-unit-after-a-colon",
+    ),
+    pytest.param(
+        "二、职责\n（一）部门职责\n环保分局作为治理工作牵头部门，负责监测。\n建设局做好管网维护；财政局保障经费拨付。",
+        [("环保分局作为", {"lead": ["环保分局"]}), ("建设局做好", {"responsible": ["建设局"]}),
+         ("财政局保障", {"responsible": ["财政局"]})],
+        id="paragraphs-each-opening-with-their-own-unit",
+    ),
+    pytest.param(
+        "1、林业站组织护林队负责巡山防火。\n2、派出所负责治安巡逻。",
+        [("林业站组织护林队", {"responsible": ["林业站", "护林队"]}), ("派出所负责", {"responsible": ["派出所"]})],
+        id="a-unit-that-organises-another",
+    ),
+    pytest.param(
+        "（一）推行一窗通办。（责任单位:注册科、审批科；若涉及多个科室的，列第一的为牵头科室，下同）\n"
+        "（二）加强抽检。（责任单位:抽检科、稽查队）",
+        [("推行一窗通办", {"lead": ["注册科"], "support": ["审批科"]}),
+         ("加强抽检", {"lead": ["抽检科"], "support": ["稽查队"]})],
+        id="a-note-after-the-list-inside-its-bracket",
+    ),
+    pytest.param(
+        "一、治理水源污染\n由市水务局承办，市环保局协办。主要措施：\n（一）由市环保局负责，市农业局配合，排查排污口。\n"
+        "（二）由市水务局负责，清理河道。",
+        [("治理水源污染", {"lead": ["市水务局"], "support": ["市环保局"]}),
+         ("排查排污口", {"responsible": ["市环保局"], "support": ["市农业局"]}),
+         ("清理河道", {"responsible": ["市水务局"]})],
+        id="a-heading-assigned-in-its-paragraph-over-items-that-assign-their-own",
+    ),
+    pytest.param(
+        "（一）健全机制。（责任股室：人事股、县教研中心）\n（二）完善流程。\n主要协作单位：县财政局",
+        [("健全机制", {"responsible": ["人事股", "县教研中心"]}), ("完善流程", {"support": ["县财政局"]})],
+        id="desks-and-main-cooperating-units",
+    ),
 ]
 
 

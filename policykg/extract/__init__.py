@@ -80,7 +80,8 @@ def trace_document(doc: SourceDocument) -> tuple[Extraction, Trace]:
     check = self_check(doc, root, ex.clauses_of, governing, leftovers, tasks)
     policy = structure.policy
     if policy.jurisdiction is None:
-        policy = replace(policy, jurisdiction=jurisdiction_in_text(fold(doc.text), [m.name for t in tasks for m in t.mentions]))
+        policy = replace(policy, jurisdiction=jurisdiction_in_text(
+            fold(doc.text), [m.name for t in tasks for m in t.mentions], {m.start for t in tasks for m in t.mentions}))
     places: dict[str, Place] = {}
     pairings: dict[tuple[str, str, str], Pairing] = {}
     for view in _place_views(root, tasks, doc):

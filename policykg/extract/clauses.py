@@ -138,9 +138,24 @@ def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
         if m.group("blabel"):  # 【牵头单位】X: the list runs to the next label, a wide gap or the end of the line
             gap = re.compile(r"\s").search(text, m.end() + 1, end)
             end = gap.start() if gap else end
+        end = _note_cut(text, m.end(), end)
         end = _trim_end(text, m.end(), end)  # the separator before the next label is not part of the list
         out.append(LabelledList(role_of_label(label_of(m)), starts[id(m)], m.end(), end, bracket))
     return out
+
+
+def _note_cut(text: str, start: int, end: int) -> int:
+    """A list stops at a ``；`` after which no unit follows (…；若工作涉及多个科室的，列第一的为牵头
+    科室，下同): what follows is a note on the list, not part of it."""
+    k = start
+    while True:
+        k = scan_to(text, k, end, "；;")
+        if k >= end or text[k] not in "；;":
+            return end
+        first = re.split(r"[、，,；;]", text[k + 1 : end].strip(), maxsplit=1)[0]
+        if first and not looks_like_unit(re.sub(r"等(?:单位|部门)?$", "", first)):
+            return k
+        k += 1
 
 
 # --- verb clauses -------------------------------------------------------------------

@@ -42,7 +42,7 @@ ARRANGE_RE = re.compile(r"安排\s*(?:\d+|[一二三四五六七八九十两])?\
 NOT_SUBJECT = re.compile(
     r"按照|根据|依据|解除|安排|协助|支持|助力|帮助|发挥|充分|鼓励|引导|推动|配合|组织(?!部)|加强|建立|完善|推进|实施|开展|"
     r"落实|做好|坚持|积极|加快|争取|探索|对|从|向|在|将|把|为|通过|以|结合|围绕|聚焦|加大|提高|提升|确保|努力|奋力|全力|着力|大力|联合|会同|"
-    r"力争|一般|原则|每个|每|其余|到|经|凡|如|若|除|健全|强化|深化|优化|统筹|指导|督促|严格|不断|逐步|进一步"
+    r"力争|一般|原则|每个|每|其余|到|经|凡|如|若|除|健全|强化|深化|优化|统筹|指导|督促|严格|不断|逐步|进一步|负责|承担"
 )
 
 Found = tuple[str, str, int, int]  # role, name, start, end (view coordinates)
@@ -92,19 +92,28 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int) -> tuple[lis
         role = _role_after(rest)
         if role:
             return [(k, i)], role
+        if rest.startswith(("组织", "带领")) and not NOT_SUBJECT.match(text, i + 2):
+            # 农服中心组织兽医站负责…: the unit that organises and the one organised share the work
+            chained = parse_subject(text, i + 2)
+            if chained:
+                return [(k, i)] + [(s, e) for _r, _n, s, e in chained], chained[0][0]
     return None
 
 
-ROLE_NOUN_RE = re.compile(r"(?:为|是|作为)(?P<label>牵头单位|主责单位|牵头部门|配合单位|配合部门|协办单位|责任单位|责任部门)")
+#: X为牵头单位 / X作为园区环境整治工作牵头部门
+ROLE_NOUN_RE = re.compile(r"(?:为|是|作为)(?:[^，,。；;：:、]{0,20}?)"
+                          r"(?P<label>牵头单位|主责单位|牵头部门|配合单位|配合部门|协办单位|责任单位|责任部门)")
 
 
 def _role_after(rest: str) -> str | None:
-    rest = rest.lstrip()
+    rest = re.sub(r"^\s*(?:[:：]\s*)?", "", rest)  # 县水利局：负责… (a division of duties, one unit a paragraph)
     m = ROLE_NOUN_RE.match(rest)  # X为牵头单位，Y为配合单位
     if m:
         label = m.group("label")
         return "lead" if label.startswith(("牵头", "主责")) else "support" if label.startswith(("配合", "协办")) else "responsible"
     rest = re.sub(r"^(?:分别|共同|具体|负责(?=牵头))", "", rest)  # X、Y分别牵头; X负责牵头
+    if rest.startswith("承办") and "协办" in rest:
+        return "lead"  # 由X承办，Y协办: paired with 协办, 承办 is the lead (as 主办 is)
     if LEAD_RE.match(rest):
         return "lead"
     if SUPPORT_RE.match(rest):
@@ -132,6 +141,11 @@ def parse_subject(text: str, pos: int) -> list[Found]:
     k = m.end() if m else pos
     clause_end = _sentence_end(text, k)
     items: list[tuple[int, int]] = []
+    if m and m.group("by") in ("会同", "联合"):
+        # …；会同县应急管理局开展排查: the clause's own subject is left out, and the units it
+        # works with share the work
+        return [("responsible", name, s, e) for a, b in _co_subjects(text, m.start("by"), clause_end)
+                for name, s, e in split_units(text, a, b)]
     if NOT_SUBJECT.match(text, k):
         return []
     while k < clause_end:
@@ -262,6 +276,8 @@ def duty_parts(body: TextView) -> list[TextView]:
     when every part between ； opens with its own subject; otherwise the body alone."""
     title = RUN_IN_TITLE_RE.match(body.text)
     start = title.end() if title is not None else 0
+    if title is not None and title.group(0)[-1] in "；;" and any(h[2] <= 1 for h in find_prose(title.group(0))):
+        start = 0  # not a title: the first unit's own duty (X做好…；Y保障…)
     bounds = [start] + [k + 1 for k in range(start, len(body.text)) if body.text[k] in "；;"] + [len(body.text)]
     parts = [body.sub(a, b).strip() for a, b in zip(bounds, bounds[1:]) if body.text[a:b].strip()]
     if len(parts) < 2:
@@ -273,3 +289,18 @@ def duty_parts(body: TextView) -> list[TextView]:
             return [body]
         subjects.append(hits[0][1])
     return parts if len(set(subjects)) == len(subjects) else [body]
+
+
+def division_of_duties(paras: list[TextView]) -> list[TextView]:
+    """Paragraphs that each open with their own unit (X负责…。 / Y做好…；Z保障…。): one part
+    per unit (a paragraph split by :func:`duty_parts`); otherwise no parts."""
+    if len(paras) < 2:
+        return []
+    parts = [q for p in paras for q in duty_parts(p)]
+    subjects = []
+    for p in parts:
+        hits = find_prose(p.text)
+        if not hits or hits[0][2] > 1:
+            return []
+        subjects.append(hits[0][1])
+    return parts if len(set(subjects)) == len(subjects) else []

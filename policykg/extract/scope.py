@@ -275,7 +275,15 @@ class Scoper:
         # no clause in the node's own text
         lead_in = self.lead_in(node)
         if children:
-            for seg in segs[1:] if not statement_section(node) else ():  # introductory paragraphs may assign in prose
+            intro = segs[1:] if not statement_section(node) else []
+            if intro and node.head is not None and names_only(node.head.text) and intro[0].view is not lead_in \
+                    and find_prose(intro[0].view.text):
+                # 一、治理蔬菜污染 / 由市农业局承办，市质监局协办。…: the heading's work, assigned
+                # in the paragraph under it
+                self.emit(Scoped("item", [segs[0].view, intro[0].view], section_of(node.parent) if node.parent else None,
+                                 prose=[intro[0].view], title=node.head, node=node))
+                intro = intro[1:]
+            for seg in intro:  # introductory paragraphs may assign in prose
                 if lead_in is None or seg.view is not lead_in:
                     self.prose_paragraph(seg.view, node.heading())
             self.children(node, inherited + ([ClauseRef(Seg(lead_in, []), _LEAD_IN)] if lead_in is not None else []))
@@ -358,9 +366,14 @@ class Scoper:
         if not node.children:
             return None
         paras = [p for p in node.paras if p.text.strip()]
-        if paras and paras[-1].text.rstrip().endswith(("：", ":")) and find_prose(paras[-1].text):
+        if paras and paras[-1].text.rstrip().endswith(("：", ":")) and find_prose(paras[-1].text) \
+                and not all(self.assigns(c) for c in node.children):
             return paras[-1]
         return None
+
+    def assigns(self, node: Node) -> bool:
+        """Does the node's own text name who does its work (a clause, or prose)?"""
+        return any(s.clauses or find_prose(s.view.text) for s in self.segs(node))
 
     # -- emitting ------------------------------------------------------------------------
     def emit(self, scoped: Scoped) -> None:

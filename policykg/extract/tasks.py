@@ -27,12 +27,12 @@ from ..lexicon import (
     RESPONSIBLE_LEADS_RE,
 )
 from ..records import Mention, Milestone, Person, Policy, SourceDocument, Task, TaskDraft
-from ..structure.outline import Node, iter_segments, unit_heading
+from ..structure.outline import Node, iter_segments, names_only, unit_heading
 from ..textview import TextView, fold
 from .clauses import Clause
 from .pipeline import make_doc, make_nlp
 from .places import find_places
-from .prose import duty_parts, enumerated_parts, find_prose
+from .prose import division_of_duties, duty_parts, enumerated_parts, find_prose
 from .scope import ClauseRef, Scoped, Seg
 from .units import looks_like_unit, split_units, split_units_with_roles
 
@@ -152,6 +152,10 @@ class Extractor:
             parts = enumerated_parts(body)
             if len(parts) == 1 and len(s.parts) == 1:
                 parts = duty_parts(body)
+            elif len(parts) == 1:
+                # a heading over paragraphs that each open with their own unit: a division of duties
+                paras = s.parts[1:] if names_only(s.parts[0].text) and not find_prose(s.parts[0].text) else s.parts
+                parts = division_of_duties(paras) or parts
             if len(parts) > 1:
                 return [self.make_task(f"{key}.{n}", s, [p], self.prose_for([p], s), "item")
                         for n, p in enumerate(parts, 1)]
@@ -170,7 +174,8 @@ class Extractor:
             skip = 0
             if s.title is not None and v.offsets and s.title.offsets and v.offsets[0] == s.title.offsets[0]:
                 rest = v.text[len(s.title) + 1 :]
-                if re.sub(r"[（(【〔].*$", "", rest).strip():
+                duty = v.text[len(s.title) : len(s.title) + 1] in "；;" and any(h[2] <= 1 for h in find_prose(s.title.text))
+                if re.sub(r"[（(【〔].*$", "", rest).strip() and not duty:  # X负责…；: a unit's duty, no title
                     skip = len(s.title) + 1  # a run-in title, with the body's own sentences after it
             out.extend(self.prose_mentions(v, skip))
         return out

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from ..gazetteer import divisions_in, known_division
+from ..gazetteer import division_spans, known_division
 from ..patterns import ADMIN_RE, DOC_NUMBER_RE, DOC_TYPE_END, FULL_DATE_RE, ISO_DATE_RE, TOWN_RE
 from ..records import Policy
 from ..textview import TextView
@@ -259,18 +259,23 @@ def extract_policy(front: Sequence[TextView], rest: Sequence[TextView] = ()) -> 
 _LEVELS = {"省": ("province",), "市": ("city",), "县": ("county", "district"), "区": ("district", "county")}
 
 
-def jurisdiction_in_text(text: str, unit_names: Sequence[str]) -> str | None:
+def jurisdiction_in_text(text: str, unit_names: Sequence[str], unit_starts: Collection[int] = ()) -> str | None:
     """When the front matter names no jurisdiction: the division named most often in the text
-    whose level is the level of the document's own units (市财政局 → a city).
+    whose level is the level of the document's own units (市财政局 → a city). A name a unit
+    starts inside is no division's (…；会同县应急管理局开展… names 县应急管理局, not 会同县).
 
     >>> jurisdiction_in_text("为苏州打造…，落实《苏州市规划》和《四川省方案》", ["市财政局"])
     '苏州市'
+    >>> jurisdiction_in_text("会同县应急管理局开展排查", ["县应急管理局"], [2]) is None
+    True
     """
     prefixes = Counter(n[0] for n in unit_names if n[:1] in _LEVELS)
     if not prefixes:
         return None
     levels = _LEVELS[prefixes.most_common(1)[0][0]]
     # a municipality (天津市) is a province by level but a city by name and by its units (市财政局)
-    counts = Counter(d.name for d in divisions_in(text)
-                     if d.level in levels or (d.name.endswith("市") and "city" in levels))
+    starts = set(unit_starts)
+    counts = Counter(d.name for d, a, b in division_spans(text)
+                     if (d.level in levels or (d.name.endswith("市") and "city" in levels))
+                     and not any(k in starts for k in range(a + 1, b)))
     return counts.most_common(1)[0][0] if counts else None
