@@ -76,11 +76,20 @@ PROSE_LEAD_WORDS = ("牵头",)
 PROSE_SUPPORT_WORDS = ("配合", "协助", "参与", "协同", "协办")
 PROSE_SUPPORT_PREFIXES = ("予以", "积极", "按职责分工", "按职责", "共同", "负责", "做好")
 PROSE_RESPONSIBLE_PATTERNS = (
-    "负责", "具体负责", "承担", "统筹", "要(?!求|点|素|害)", "应当", "应该", "须", "必须", "务必", "定期", "每年",
+    "负责(?!人|同志)", "具体负责", "承担", "统筹", "要(?!求|点|素|害)", "应当", "应该", "须", "必须", "务必", "定期", "每年",
     "按要求", "按照", "参照", "根据", "结合", "加强", "做好", "落实", "各选派", "选派", "会同", "联合", "切实",
     "积极", "分别", "共同", "主动", "认真", "抓好", "督促", "具体实施", "组织实施", "实施", "具体承办", "承办",
-    "(?:对口|结对|定点|挂钩)帮扶", "负总责", "负主体责任", "各司其职", "按职责", "保障", "依法",
+    "(?:对口|结对|定点|挂钩)帮扶", "负总责", "负主体责任", "各司其职", "按职责", "保障", "依法", "派员",
+    "将(?!来|近)", "应(?!急|用|对|届|收|付|邀|聘|有)", "于[^，,。；;]{1,14}?(?:之前|前)",
 )
+#: verbs that make the unit after 由 or 请 the one who acts (由县财政局拨付, 请二科研拟), where
+#: a role verb is not used
+ACTING_VERBS = ("统一", "安排", "编制", "拨付", "制定", "审核", "追责", "严肃", "研究", "研拟", "提出", "协调", "办理",
+                "筹措", "确定", "出具", "开展", "汇总", "报送", "核实", "审查", "处理", "发布", "收集", "整理", "完成",
+                "建立", "监督", "检查", "公布", "主动", "及时", "尽快", "于", "在", "按", "依", "对", "向", "洽", "签报",
+                "牵头", "组织", "指导", "督促", "做好", "抓好", "推进", "跟进", "研提", "拟定", "起草", "草拟", "会商")
+#: how a unit's duties open when the unit is named apart from them (统筹…。负责…。 then the unit)
+DUTY_START_RE = re.compile(r"负责|统筹|承担|组织|指导|牵头|协调|参与|配合|做好|落实|拟订|拟定|制定|监督|管理|督促")
 #: a role marker on one unit inside a list (县商务局（牵头）, 县城管局配合): the word and its role
 UNIT_MARKERS: dict[str, str] = {"牵头": LEAD, "主办": LEAD, "配合": SUPPORT, "协助": SUPPORT, "协办": SUPPORT,
                                 "参与": SUPPORT}
@@ -221,6 +230,7 @@ PROSE_RESPONSIBLE_RE = re.compile("|".join(PROSE_RESPONSIBLE_PATTERNS))
 #: 县商务局（牵头）/ 县商务局牵头 / 县城管局配合负责 at the end of a list item
 UNIT_MARKER_RE = re.compile(rf"(?:[（(]\s*)?({_alternatives(list(UNIT_MARKERS))})(?:\s*[)）])?(?:负责)?$")
 HEADER_WORD_RE = re.compile(_alternatives(HEADER_WORDS))
+ACTING_VERB_RE = re.compile(_alternatives(ACTING_VERBS))
 
 
 def label_of(m: re.Match[str]) -> str:

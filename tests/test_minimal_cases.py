@@ -110,6 +110,29 @@ CASES = [
         [("健全机制", {"responsible": ["人事股", "县教研中心"]}), ("完善流程", {"support": ["县财政局"]})],
         id="desks-and-main-cooperating-units",
     ),
+    pytest.param(
+        "会议决定，由县水利局编制整治方案，由县财政局、县农业局2家单位共同筹措资金。\n"
+        "会议同意，如遇困难请县发改委主动协同县自然资源局研究解决。",
+        [("由县水利局编制整治方案", {"responsible": ["县水利局", "县财政局", "县农业局"]}),
+         ("如遇困难请县发改委", {"responsible": ["县发改委"], "support": ["县自然资源局"]})],
+        id="by-or-please-a-unit-with-any-verb-of-acting",
+    ),
+    pytest.param(
+        "县长当即批示，安排县民政局办理。\n副县长召集县交通局、石岭镇等单位负责人到现场察看。",
+        [("安排县民政局办理", {"responsible": ["县民政局"]})],
+        id="handed-to-a-unit-and-heads-of-units-who-only-attend",
+    ),
+    pytest.param(
+        "负责全区学籍管理工作。负责招生入学。\n区教育局（基础教育科）\n负责校舍建设资金保障。\n区教育局（计划财务科）",
+        [("负责全区学籍管理工作", {"responsible": ["区教育局（基础教育科）"]}),
+         ("负责校舍建设资金保障", {"responsible": ["区教育局（计划财务科）"]})],
+        id="duties-each-followed-by-the-line-of-their-unit",
+    ),
+    pytest.param(
+        "1.各乡镇于12月25日前完成年度自查。\n2.县纪委监委派员全程监督。",
+        [("完成年度自查", {"responsible": ["各乡镇"]}), ("派员全程监督", {"responsible": ["县纪委监委"]})],
+        id="a-deadline-or-a-sending-after-the-unit",
+    ),
 ]
 
 
@@ -135,3 +158,9 @@ def test_jurisdiction_from_joint_issuers() -> None:
     ex = extract_text("中共某某县委 某某县人民政府\n关于印发《某某县修路工作方案》的通知\n一、任务\n1.修路。（责任单位：县交通局）\n")
     assert ex.policy.jurisdiction == "某某县"
     assert ex.policy.issuers == ("中共某某县委", "某某县人民政府")
+
+
+def test_a_unit_that_scores_the_work_is_an_assessor() -> None:
+    ex = extract_text("1、植树造林20分，由县林业局负责考核；\n2、河道保洁15分，由县水务局负责考核。")
+    assert [[m.name for m in t.assessors] for t in ex.tasks] == [["县林业局"], ["县水务局"]]
+    assert all(not t.mentions for t in ex.tasks)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ..lexicon import (
+    ACTING_VERB_RE,
     BOX_TITLE_RE,
     GENERIC_SUBJECT_END,
     NOT_WORK_RE,
@@ -30,7 +31,7 @@ from .units import looks_like_unit, split_units
 
 BOUNDARY = set("。；;，,：:！？!?、\n（(由")
 SENTENCE_END = set("。；;！？!?\n")
-SKIP_RE = re.compile(r"(?:其中|同时|另外|此外|原则上|并|还)?\s*(?P<by>由|并由|联合|会同)?\s*(?:我市|我县|我区|我镇)?")
+SKIP_RE = re.compile(r"(?:其中|同时|另外|此外|原则上|并|还)?\s*(?P<by>由|并由|联合|会同|请)?\s*(?:我市|我县|我区|我镇)?")
 LEAD_RE = PROSE_LEAD_RE
 SUPPORT_RE = PROSE_SUPPORT_RE
 RESP_RE = PROSE_RESPONSIBLE_RE
@@ -42,7 +43,7 @@ ARRANGE_RE = re.compile(r"安排\s*(?:\d+|[一二三四五六七八九十两])?\
 NOT_SUBJECT = re.compile(
     r"按照|根据|依据|解除|安排|协助|支持|助力|帮助|发挥|充分|鼓励|引导|推动|配合|组织(?!部)|加强|建立|完善|推进|实施|开展|"
     r"落实|做好|坚持|积极|加快|争取|探索|对|从|向|在|将|把|为|通过|以|结合|围绕|聚焦|加大|提高|提升|确保|努力|奋力|全力|着力|大力|联合|会同|"
-    r"力争|一般|原则|每个|每|其余|到|经|凡|如|若|除|健全|强化|深化|优化|统筹|指导|督促|严格|不断|逐步|进一步|负责|承担"
+    r"力争|一般|原则|每个|每|其余|到|经|凡|如|若|除|健全|强化|深化|优化|统筹|指导|督促|严格|不断|逐步|进一步|负责|承担|责成"
 )
 
 Found = tuple[str, str, int, int]  # role, name, start, end (view coordinates)
@@ -60,17 +61,23 @@ def _balanced(s: str) -> bool:
     return depth == 0
 
 
-_QUANTITY = re.compile(r"\d+\s*[个条家名支所户人]|[其它他余]")
+_QUANTITY = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*[个条家名支所户人]|[其它他余]")
+#: verbs inside a would-be name: a sentence, not a unit (副县长某某召集县政府办)
+_VERB_INSIDE = re.compile(r"召集|责成|召开|主持|听取|要求|安排|带领")
 
 
 def _item_ok(seg: str) -> bool:
     """Can this list item be a unit (not a verb phrase, not a counted set of places)?"""
     seg = seg.strip()
-    return bool(seg) and not NOT_SUBJECT.match(seg) and "由" not in seg and not _QUANTITY.search(seg)
+    return bool(re.match(r"[\u4e00-\u9fff]", seg)) and not NOT_SUBJECT.match(seg) and "由" not in seg and not _QUANTITY.search(seg) \
+        and not _VERB_INSIDE.search(seg)
 
 
-def _final_prefix(text: str, k: int, seg_end: int, clause_end: int) -> tuple[list[tuple[int, int]], str] | None:
-    """Longest unit-like prefix of ``text[k:seg_end]`` that a verb of assignment follows."""
+def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: str | None = None
+                  ) -> tuple[list[tuple[int, int]], str] | None:
+    """Longest unit-like prefix of ``text[k:seg_end]`` that a verb of assignment follows
+    (after 由 or 请, any verb: 由县财政局拨付, 请二科研拟; at the start of a paragraph, a
+    colon before the duties: 县水利局：对…进行指导)."""
     if NOT_SUBJECT.match(text, k):
         return None
     for i in range(k + 2, seg_end + 1):
@@ -84,15 +91,24 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int) -> tuple[lis
             role = _role_after(rest[extra.end() :])
             if role:
                 return [(k, i), (i + extra.start(1), i + extra.end(1))], role
-        bare = re.match(r"等\s*(?:(?:相关|有关|其他)?(?:单位|部门|机构)|[^\s，,、。；;]{1,20}的[\u4e00-\u9fff]{0,6}(?:单位|部门|机构))?", rest)
+        bare = re.match(r"等\s*(?:(?:相关|有关|其他)?(?:单位|部门|机构)|[^\s，,、。；;]{1,20}的[\u4e00-\u9fff]{0,6}(?:单位|部门|机构))?"
+                        r"|\s*(?:\d+|[一二三四五六七八九十两]+)\s*[家个](?:单位|部门)", rest)  # …3家单位共同筹措
         if bare:
-            role = _role_after(rest[bare.end() :])
+            after = rest[bare.end() :]
+            role = _role_after(after)
+            if role is None and bare.group(0) and by in ("由", "并由", "请") and _acts(after):
+                role = "responsible"  # 由A、B、C3家单位共同筹措
             if role:
                 return [(k, i)], role
         role = _role_after(rest)
         if role:
             return [(k, i)], role
-        if rest.startswith(("组织", "带领")) and not NOT_SUBJECT.match(text, i + 2):
+        if by in ("由", "并由", "请") and _acts(rest) \
+                and not any(looks_like_unit(text[k:j]) for j in range(i + 1, seg_end + 1)):
+            return [(k, i)], "responsible"  # (县委 + 组织部 is one name: the longer one is read on)
+        if k == 0 and _COLON_DUTY.match(rest):
+            return [(k, i)], "responsible"
+        if re.match(r"(?:组织(?!部)|带领)", rest) and not NOT_SUBJECT.match(text, i + 2):
             # 农服中心组织兽医站负责…: the unit that organises and the one organised share the work
             chained = parse_subject(text, i + 2)
             if chained:
@@ -101,6 +117,19 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int) -> tuple[lis
 
 
 #: X为牵头单位 / X作为园区环境整治工作牵头部门
+#: what follows 由X or 请X when X is the one who acts (not 由X组成, 由X担任组长)
+_ANY_VERB = ACTING_VERB_RE
+#: 由X担任 / 由X组成: X fills a post or makes up a body; it is given no work
+_FILLS_A_POST = re.compile(r"担任|兼任|组成|构成")
+#: 县水利局：对…进行指导 (a unit's duties after a colon, the paragraph's first words)
+_COLON_DUTY = re.compile(r"\s*[:：]\s*[\u4e00-\u9fff“（(]")
+#: 由县委宣传部负责考核: the unit scores the work, it does not do it
+_ASSESSES = re.compile(r"(?:负责|具体负责|牵头)?(?:考核|考评|评分|打分)(?![\u4e00-\u9fff]{0,3}(?:工作|制度|办法|机制))")
+def _acts(rest: str) -> bool:
+    """After 由X or 请X: does a verb of acting follow (and no post X merely fills)?"""
+    return bool(_ANY_VERB.match(re.sub(r"^\s*(?:分别|共同|具体|统一)?", "", rest))) and not _FILLS_A_POST.search(rest)
+
+
 ROLE_NOUN_RE = re.compile(r"(?:为|是|作为)(?:[^，,。；;：:、]{0,20}?)"
                           r"(?P<label>牵头单位|主责单位|牵头部门|配合单位|配合部门|协办单位|责任单位|责任部门)")
 
@@ -111,6 +140,8 @@ def _role_after(rest: str) -> str | None:
     if m:
         label = m.group("label")
         return "lead" if label.startswith(("牵头", "主责")) else "support" if label.startswith(("配合", "协办")) else "responsible"
+    if _ASSESSES.match(rest):
+        return "assessor"
     rest = re.sub(r"^(?:分别|共同|具体|负责(?=牵头))", "", rest)  # X、Y分别牵头; X负责牵头
     if rest.startswith("承办") and "协办" in rest:
         return "lead"  # 由X承办，Y协办: paired with 协办, 承办 is the lead (as 主办 is)
@@ -151,7 +182,7 @@ def parse_subject(text: str, pos: int) -> list[Found]:
     while k < clause_end:
         seg_end = _segment_end(text, k)
         seg = text[k:seg_end].strip()
-        final = _final_prefix(text, k, seg_end, clause_end)
+        final = _final_prefix(text, k, seg_end, clause_end, m.group("by") if m else None)
         if final is None and seg_end < clause_end and text[seg_end] in "、，," and looks_like_unit(seg) and _item_ok(seg):
             items.append((k, seg_end))
             k = seg_end + 1
@@ -159,18 +190,27 @@ def parse_subject(text: str, pos: int) -> list[Found]:
         if final is None:
             return []
         items.extend(final[0])
-        items.extend(_co_subjects(text, final[0][-1][1], clause_end))
         out: list[Found] = []
         for a, b in items:
             for name, s, e in split_units(text, a, b):
                 out.append((final[1], name, s, e))
+        co = _CO_WORD.match(text, final[0][-1][1], clause_end)
+        co_role = "support" if co is not None and co.group("w") == "协同" else final[1]
+        for a, b in _co_subjects(text, final[0][-1][1], clause_end):
+            for name, s, e in split_units(text, a, b):
+                out.append((co_role, name, s, e))
         return out
     return []
 
 
+_PLEASE = re.compile(r"(?<=[\u4e00-\u9fff])请(?!示|求|假|教|柬|愿)")
+#: X会同Y / X主动协同Y: Y works with X (协同: in support)
+_CO_WORD = re.compile(r"\s*(?:要|负责|牵头)?(?:主动|积极)?(?P<w>会同|联合|协同)")
+
+
 def _co_subjects(text: str, pos: int, clause_end: int) -> list[tuple[int, int]]:
     """X会同Y、Z开展…: the units after 会同/联合 act with X."""
-    m = re.match(r"\s*(?:负责|牵头)?(?:会同|联合|协同)", text[pos:clause_end])
+    m = _CO_WORD.match(text[pos:clause_end])
     if not m:
         return []
     k = pos + m.end()
@@ -196,6 +236,20 @@ def _co_subjects(text: str, pos: int, clause_end: int) -> list[tuple[int, int]]:
         if best < seg_end or seg_end >= clause_end or text[seg_end] != "、":
             break
         k = seg_end + 1
+    return out
+
+
+#: 安排县交通运输局办理 / 责成X研究落实: the units a task is handed to
+HANDED_RE = re.compile(r"(?:安排|责成|指派|交由|交办)(?P<units>[^，,。；;：:]{2,60}?)(?:负责|牵头|抓紧|尽快|及时)?(?:办理|落实|处理|研究)")
+
+
+def find_handed(text: str) -> list[Found]:
+    """安排X办理, 责成X研究落实 → X is responsible."""
+    out: list[Found] = []
+    for m in HANDED_RE.finditer(text):
+        names = split_units(text, m.start("units"), m.end("units"))
+        if names and all(looks_like_unit(n) and _item_ok(n) for n, _, _ in names):
+            out.extend(("responsible", n, s, e) for n, s, e in names)
     return out
 
 
@@ -237,6 +291,8 @@ def find_prose(text: str, *, skip: int = 0) -> list[Found]:
         return []
     quoted = _quoted_mask(text)
     starts = [skip] + [k + 1 for k, ch in enumerate(text) if ch in BOUNDARY and k >= skip]
+    # …，如推动遇到困难请更新处提出检讨: 请 hands work to the unit after it, mid-clause too
+    starts += [m.start() for m in _PLEASE.finditer(text, skip)]
     for pos in starts:
         if pos < len(text) and not quoted[pos]:
             hits = [h for h in parse_subject(text, pos)
@@ -245,6 +301,7 @@ def find_prose(text: str, *, skip: int = 0) -> list[Found]:
                 continue
             found.extend(hits)
     found.extend(find_members(text))
+    found.extend(find_handed(text))
     seen: set[str] = set()
     out: list[Found] = []
     for f in sorted(found, key=lambda f: f[2]):

@@ -27,10 +27,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..lexicon import FIELD_LABEL_RE
+from ..lexicon import DUTY_START_RE, FIELD_LABEL_RE
 from ..patterns import RUN_IN_TITLE_RE
 from ..records import TaskDraft
-from ..structure.outline import Node, names_only, owner_heading, section_of, statement_section, title_line
+from ..structure.outline import Node, names_only, owner_heading, section_of, statement_section, title_line, unit_heading
 from ..textview import TextView
 from .clauses import Clause
 from .prose import find_prose
@@ -212,7 +212,14 @@ class Scoper:
                 self.items_of(pseudo, section_of(root), prose=not front)
                 pending.clear()
 
+        signed = _signed_duties(root.items)
         for item in root.items:
+            if isinstance(item, TextView) and id(item) in signed:
+                flush()
+                unit = signed[id(item)]
+                if unit is not None:  # the duties; the unit line after them is taken with them
+                    self.emit(Scoped("paragraph", [item], section_of(root), title=_run_in_title(item), owners=[unit]))
+                continue
             if isinstance(item, TextView):
                 segs = [Seg(item, self.clauses_of(item))]
                 if pending and segs[0].clauses and segs[0].label_line(segs[0].clauses[0]):
@@ -377,7 +384,7 @@ class Scoper:
 
     # -- emitting ------------------------------------------------------------------------
     def emit(self, scoped: Scoped) -> None:
-        scoped.owners = list(self.owners)
+        scoped.owners = list(self.owners) + scoped.owners
         text = [p for p in scoped.parts if not _field_line(p.text)]
         if text:
             scoped.fields = [p for p in scoped.parts if _field_line(p.text)]
@@ -476,6 +483,18 @@ class Scoper:
             self.single(pseudo, groups[0], section, whole=False)
         else:
             self.runs(pseudo, segs, groups, section)
+
+
+def _signed_duties(items: list[Node | TextView | TaskDraft]) -> dict[int, TextView | None]:
+    """Paragraphs of duties each followed by a line that only names their unit (负责…。 /
+    区教育局（计划财务科）), when the document does this at least twice: ``id`` of each
+    paragraph → its unit line, and of each unit line → ``None``."""
+    out: dict[int, TextView | None] = {}
+    for a, b in zip(items, items[1:]):
+        if isinstance(a, TextView) and isinstance(b, TextView) and DUTY_START_RE.match(a.text) \
+                and not find_prose(a.text) and unit_heading(b.text) is not None:
+            out[id(a)], out[id(b)] = b, None
+    return out if len(out) >= 4 else {}
 
 
 #: a stand-in clause for a lead-in paragraph (its units come from prose)

@@ -199,7 +199,11 @@ class Extractor:
             if m is None:
                 u = unit_heading(view.text)
                 if u is not None and not any(f.role in (LEAD, RESPONSIBLE) for f in found):
-                    found.append(Found(view, *u.span("who"), RESPONSIBLE, True))
+                    # a bracket naming a desk is part of the name (区教育局（计划财务科）); one
+                    # naming other bodies gives the unit's other names (招商服务局（行政审批局）)
+                    desk = re.search(r"[（(][^、，,（）()]{1,12}(?:科|股|室)[)）]", u.group(0))
+                    end = len(view.text.rstrip("：: ")) if desk else u.end("who")
+                    found.append(Found(view, u.start("who"), end, RESPONSIBLE, True))
                 continue
             a, b = m.span("who")
             person = PERSON_POST_RE.match(m.group("who"))
@@ -278,6 +282,7 @@ class Extractor:
                    found: list[Found], milestones: list[Milestone], persons: tuple[Person, ...],
                    assessors: tuple[Mention, ...], number: str | None = None) -> Task:
         mentions: list[Mention] = []
+        scorers = list(assessors)
         seen: set[tuple[str, str]] = set()
         for f in found:
             a, b = f.view.source_span(f.start, f.end)
@@ -288,6 +293,9 @@ class Extractor:
             if (f.role, name) in seen:  # listed once per role (a unit may lead one part and support another)
                 continue
             seen.add((f.role, name))
+            if f.role == "assessor":  # 由X负责考核: X scores the work
+                scorers.append(Mention(text, a, b, "assessor", name, f.prose))  # type: ignore[arg-type]
+                continue
             mentions.append(Mention(text, a, b, f.role, name, f.prose))  # type: ignore[arg-type]
         filled = [p for p in parts if p.text]
         text = "\n".join(p.raw.strip() for p in filled)
@@ -309,7 +317,7 @@ class Extractor:
             places=places,
             kind=kind,  # type: ignore[arg-type]
             persons=persons,
-            assessors=assessors,
+            assessors=tuple(scorers),
             number=number,
         )
 
