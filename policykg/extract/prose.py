@@ -69,8 +69,8 @@ _VERB_INSIDE = re.compile(r"召集|责成|召开|主持|听取|要求|安排|带
 def _item_ok(seg: str) -> bool:
     """Can this list item be a unit (not a verb phrase, not a counted set of places)?"""
     seg = seg.strip()
-    return bool(re.match(r"[\u4e00-\u9fff]", seg)) and not NOT_SUBJECT.match(seg) and "由" not in seg and not _QUANTITY.search(seg) \
-        and not _VERB_INSIDE.search(seg)
+    return bool(re.match(r"[\u4e00-\u9fff]", seg)) and not NOT_SUBJECT.match(seg) and "由" not in seg \
+        and not _QUANTITY.search(seg) and not _VERB_INSIDE.search(seg)
 
 
 def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: str | None = None
@@ -96,14 +96,14 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: str | No
         if bare:
             after = rest[bare.end() :]
             role = _role_after(after)
-            if role is None and bare.group(0) and by in ("由", "并由", "请") and _acts(after):
+            if role is None and bare.group(0) and by in _ACTING_BY and _acts(after):
                 role = "responsible"  # 由A、B、C3家单位共同筹措
             if role:
                 return [(k, i)], role
         role = _role_after(rest)
         if role:
             return [(k, i)], role
-        if by in ("由", "并由", "请") and _acts(rest) \
+        if by in _ACTING_BY and _acts(rest) \
                 and not any(looks_like_unit(text[k:j]) for j in range(i + 1, seg_end + 1)):
             return [(k, i)], "responsible"  # (县委 + 组织部 is one name: the longer one is read on)
         if k == 0 and _COLON_DUTY.match(rest):
@@ -116,20 +116,23 @@ def _final_prefix(text: str, k: int, seg_end: int, clause_end: int, by: str | No
     return None
 
 
-#: X为牵头单位 / X作为园区环境整治工作牵头部门
-#: what follows 由X or 请X when X is the one who acts (not 由X组成, 由X担任组长)
-_ANY_VERB = ACTING_VERB_RE
+#: the words before a unit after which any verb of acting assigns it work (由县财政局拨付)
+_ACTING_BY = ("由", "并由", "请")
 #: 由X担任 / 由X组成: X fills a post or makes up a body; it is given no work
 _FILLS_A_POST = re.compile(r"担任|兼任|组成|构成")
 #: 县水利局：对…进行指导 (a unit's duties after a colon, the paragraph's first words)
 _COLON_DUTY = re.compile(r"\s*[:：]\s*[\u4e00-\u9fff“（(]")
 #: 由县委宣传部负责考核: the unit scores the work, it does not do it
 _ASSESSES = re.compile(r"(?:负责|具体负责|牵头)?(?:考核|考评|评分|打分)(?![\u4e00-\u9fff]{0,3}(?:工作|制度|办法|机制))")
+
+
 def _acts(rest: str) -> bool:
     """After 由X or 请X: does a verb of acting follow (and no post X merely fills)?"""
-    return bool(_ANY_VERB.match(re.sub(r"^\s*(?:分别|共同|具体|统一)?", "", rest))) and not _FILLS_A_POST.search(rest)
+    verb = re.sub(r"^\s*(?:分别|共同|具体|统一)?", "", rest)
+    return ACTING_VERB_RE.match(verb) is not None and not _FILLS_A_POST.search(rest)
 
 
+#: X为牵头单位 / X作为园区环境整治工作牵头部门
 ROLE_NOUN_RE = re.compile(r"(?:为|是|作为)(?:[^，,。；;：:、]{0,20}?)"
                           r"(?P<label>牵头单位|主责单位|牵头部门|配合单位|配合部门|协办单位|责任单位|责任部门)")
 
@@ -333,19 +336,28 @@ def duty_parts(body: TextView) -> list[TextView]:
     when every part between ； opens with its own subject; otherwise the body alone."""
     title = RUN_IN_TITLE_RE.match(body.text)
     start = title.end() if title is not None else 0
-    if title is not None and title.group(0)[-1] in "；;" and any(h[2] <= 1 for h in find_prose(title.group(0))):
+    if title is not None and own_duty(title.group(0)):
         start = 0  # not a title: the first unit's own duty (X做好…；Y保障…)
     bounds = [start] + [k + 1 for k in range(start, len(body.text)) if body.text[k] in "；;"] + [len(body.text)]
     parts = [body.sub(a, b).strip() for a, b in zip(bounds, bounds[1:]) if body.text[a:b].strip()]
-    if len(parts) < 2:
-        return [body]
+    return parts if len(parts) >= 2 and _own_subjects(parts) else [body]
+
+
+def _own_subjects(parts: list[TextView]) -> bool:
+    """Does every part open with its own unit, a different one each?"""
     subjects = []
     for p in parts:
         hits = find_prose(p.text)
         if not hits or hits[0][2] > 1:
-            return [body]
+            return False
         subjects.append(hits[0][1])
-    return parts if len(set(subjects)) == len(subjects) else [body]
+    return len(set(subjects)) == len(subjects)
+
+
+def own_duty(clause: str) -> bool:
+    """Is a clause closed by ``；`` that looks like a run-in title a unit's own duty
+    (综合工作部做好舆情监测；…), not a title?"""
+    return clause.endswith(("；", ";")) and any(h[2] <= 1 for h in find_prose(clause))
 
 
 def division_of_duties(paras: list[TextView]) -> list[TextView]:
@@ -354,10 +366,4 @@ def division_of_duties(paras: list[TextView]) -> list[TextView]:
     if len(paras) < 2:
         return []
     parts = [q for p in paras for q in duty_parts(p)]
-    subjects = []
-    for p in parts:
-        hits = find_prose(p.text)
-        if not hits or hits[0][2] > 1:
-            return []
-        subjects.append(hits[0][1])
-    return parts if len(set(subjects)) == len(subjects) else []
+    return parts if _own_subjects(parts) else []

@@ -32,7 +32,7 @@ from ..textview import TextView, fold
 from .clauses import Clause
 from .pipeline import make_doc, make_nlp
 from .places import find_places
-from .prose import division_of_duties, duty_parts, enumerated_parts, find_prose
+from .prose import division_of_duties, duty_parts, enumerated_parts, find_prose, own_duty
 from .scope import ClauseRef, Scoped, Seg
 from .units import looks_like_unit, split_units, split_units_with_roles
 
@@ -174,8 +174,7 @@ class Extractor:
             skip = 0
             if s.title is not None and v.offsets and s.title.offsets and v.offsets[0] == s.title.offsets[0]:
                 rest = v.text[len(s.title) + 1 :]
-                duty = v.text[len(s.title) : len(s.title) + 1] in "；;" and any(h[2] <= 1 for h in find_prose(s.title.text))
-                if re.sub(r"[（(【〔].*$", "", rest).strip() and not duty:  # X负责…；: a unit's duty, no title
+                if re.sub(r"[（(【〔].*$", "", rest).strip() and not own_duty(v.text[: len(s.title) + 1]):
                     skip = len(s.title) + 1  # a run-in title, with the body's own sentences after it
             out.extend(self.prose_mentions(v, skip))
         return out
