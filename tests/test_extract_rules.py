@@ -5,6 +5,8 @@ Every fixed bug adds a row.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from policykg import extract_text
@@ -107,3 +109,29 @@ def test_lead_in_subject_passes_to_items() -> None:
 def test_duplicate_mention_listed_once() -> None:
     ex = extract_text("一、任务\n1.修路。（责任单位：县交通局、县财政局、县交通局）\n")
     assert [m.name for m in ex.tasks[0].mentions] == ["县交通局", "县财政局"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["县财政局", " 县 财政局  修路\n\n\t 完成。 ", "\u3000\u3000一、任务\n", "a b  c", "", "   ", "局 \n", "１２ 月"],
+)
+def test_char_words_builds_the_doc_spacy_builds(text: str) -> None:
+    import spacy
+
+    from policykg.extract.pipeline import char_words
+
+    doc = spacy.blank("zh").make_doc(text)
+    assert char_words(text) == ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+
+
+def test_char_words_on_the_samples() -> None:
+    import spacy
+
+    from policykg import read_document
+    from policykg.extract.pipeline import char_words
+
+    nlp = spacy.blank("zh")
+    for path in sorted((Path(__file__).parent.parent / "data" / "samples").glob("*.txt")):
+        for line in read_document(path).text.split("\n\n")[:200]:
+            doc = nlp.make_doc(line)
+            assert char_words(line) == ([t.text for t in doc], [bool(t.whitespace_) for t in doc])

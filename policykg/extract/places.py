@@ -81,6 +81,8 @@ def place_of_unit(name: str) -> tuple[str, str] | None:
 def find_pairings(text: str) -> list[PairHit]:
     """X(牵头/对口/定点)帮扶Y with X in subject position."""
     out: list[PairHit] = []
+    if "帮扶" not in text and "对口支援" not in text:
+        return out  # every pairing names one of these
     from ..patterns import number_level
 
     nl = number_level(text)

@@ -163,10 +163,12 @@ def _segment_end(text: str, k: int) -> int:
     return scan_to(text, k, len(text), "、，,；;" + "".join(SENTENCE_END))
 
 
+_SENTENCE_END_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "]")
+
+
 def _sentence_end(text: str, k: int) -> int:
-    while k < len(text) and text[k] not in SENTENCE_END:
-        k += 1
-    return k
+    m = _SENTENCE_END_RE.search(text, k)
+    return m.start() if m else len(text)
 
 
 def parse_subject(text: str, pos: int) -> list[Found]:
