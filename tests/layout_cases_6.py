@@ -6,8 +6,9 @@ reviewer who did not see the extractor, and scored before any rule was changed f
 The reviewer anchored a task on every sentence that has its own subject. The project's gold
 format (shared/gold/FORMAT.md) makes a task of each numbered item, table row or paragraph, so
 :data:`BY_GOLD_FORMAT` merges the sentences of one item or paragraph (P03, P07, P09, P10, P14,
-P16) and applies the first-listed-leads convention as in the samples (the other units support:
-P01). Known open: P06 (pinyin printed inside the names: 规(guī)划), P08 (a shared-head list
+P16), applies the first-listed-leads convention as in the samples (the other units support:
+P01) and drops a bracket naming a desk after its unit, as in every unit list (P11: 区教育局, not
+区教育局(计划财务科)). Known open: P06 (pinyin printed inside the names: 规(guī)划), P08 (a shared-head list
 各级财政、审计部门 and a place as subject, 定点联系地区：), P12 (a Traditional PDF dump with spaces
 inside unit names, 縣 抗旱防汛指揮部)."""
 CASES = []
@@ -481,6 +482,9 @@ BY_GOLD_FORMAT = {
     "P10": [("精神文明建设考评工作由县文明办牵头组织", {"lead": ["县文明办"], "responsible": ["各考核部门"]}),
             ("派员对考评工作进行全程监督", {"responsible": ["县纪委监委"]}),
             ("完成年度自查,并将自查报告报送县文明办", {"responsible": ["各乡(镇)"]})],
+    "P11": [("统筹全区学前教育、义务教育和特殊教育发展", {"responsible": ["区教育局"]}),
+            ("负责全区教育经费预算编制和执行管理", {"responsible": ["区教育局"]}),
+            ("负责全区中小学校园安全和周边环境综合治理", {"responsible": ["区教育局"]})],
     "P14": [("按季度对任务完成情况开展督查并通报", {"responsible": ["区政府督查室", "区委组织部"]}),
             ("负责在区政府网站开设重点工作专栏", {"responsible": ["区数据资源局"]})],
     "P16": [("做好假期学生安全教育和离返校登记工作", {"responsible": ["学生处", "各学院", "后勤管理处", "保卫处"]}),

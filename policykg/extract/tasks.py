@@ -198,11 +198,10 @@ class Extractor:
             if m is None:
                 u = unit_heading(view.text)
                 if u is not None and not any(f.role in (LEAD, RESPONSIBLE) for f in found):
-                    # a bracket naming a desk is part of the name (区教育局（计划财务科）); one
-                    # naming other bodies gives the unit's other names (招商服务局（行政审批局）)
-                    desk = re.search(r"[（(][^、，,（）()]{1,12}(?:科|股|室)[)）]", u.group(0))
-                    end = len(view.text.rstrip("：: ")) if desk else u.end("who")
-                    found.append(Found(view, u.start("who"), end, RESPONSIBLE, True))
+                    # the name as any unit list is read: a bracket of sub-units or other names is
+                    # dropped (招商服务局（行政审批局、政务服务中心）, 区教育局（计划财务科）)
+                    for _name, s, e in split_units(view.text, u.start("who"), len(view.text.rstrip("：: ")))[:1]:
+                        found.append(Found(view, s, e, RESPONSIBLE, True))
                 continue
             a, b = m.span("who")
             person = PERSON_POST_RE.match(m.group("who"))
