@@ -35,8 +35,6 @@ ANNEX_RE = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
 #: a run-in title: the first words of an item, up to its first full stop (修路。…)
 RUN_IN_TITLE_RE = re.compile(r"^([^。；;，,：:]{2,30})[。；;]")
 
-#: sentence-internal punctuation that a heading does not contain
-SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
 TERMINAL = "。；;：:！!？?…”’」』）)】"
 
 #: endings that make a string a unit (organisation) name, longest first

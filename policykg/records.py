@@ -277,16 +277,6 @@ from .textview import TextView  # noqa: E402
 
 
 @dataclass(frozen=True)
-class Heading:
-    """A heading line: its level (0 = 第X章 … 6 = 1)), text and source span."""
-
-    level: int
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class TaskDraft:
     """A task as laid out in the document, before units are extracted.
 

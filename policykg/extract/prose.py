@@ -208,6 +208,7 @@ def parse_subject(text: str, pos: int) -> list[Found]:
     return []
 
 
+#: 请 handing work to the unit after it (not 请示, 请求, 请假 …)
 _PLEASE = re.compile(r"(?<=[\u4e00-\u9fff])请(?!示|求|假|教|柬|愿)")
 #: X会同Y / X主动协同Y: Y works with X (协同: in support)
 _CO_WORD = re.compile(r"\s*(?:要|负责|牵头)?(?:主动|积极)?(?P<w>会同|联合|协同)")

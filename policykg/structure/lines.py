@@ -81,22 +81,26 @@ def _pipe_cells(lines: list[Line], doc: SourceDocument) -> list[Line]:
 
     kinds = [kind(ln) for ln in lines]
     out: list[Line] = []
+
+    def end_row(row: list[TextView]) -> None:
+        if row:
+            out.append(Line(TextView.of(doc.text, row[0].source_start, row[-1].source_end), False, False, row, -1))
+
     i = 0
     while i < len(lines):
         j = i
         while j < len(lines) and kinds[j]:
             j += 1
         if j - i < _MIN_PIPE_RUN or kinds[i:j].count("cell") < 3:
-            out.append(lines[i])
-            i += 1
+            j = max(j, i + 1)
+            out.extend(lines[i:j])  # no such table here
+            i = j
             continue
         bars = "bar" in kinds[i:j]
         row: list[TextView] = []
         for ln, k in zip(lines[i:j], kinds[i:j]):
             if k == "bar":
-                if row:
-                    span = TextView.of(doc.text, row[0].source_start, row[-1].source_end)
-                    out.append(Line(span, False, False, row, -1))
+                end_row(row)
                 row = []
                 continue
             m = _PIPE_CELL.fullmatch(ln.view.text)
@@ -106,7 +110,6 @@ def _pipe_cells(lines: list[Line], doc: SourceDocument) -> list[Line]:
                 row.append(cell)
             else:
                 out.append(Line(cell, ln.blank_before))
-        if row:
-            out.append(Line(TextView.of(doc.text, row[0].source_start, row[-1].source_end), False, False, row, -1))
+        end_row(row)
         i = j
     return out
