@@ -186,3 +186,28 @@ def test_same_town_and_village_names_in_two_counties_stay_apart(sample_extractio
     q = """PREFIX pkg: <https://w3id.org/policykg/ontology#> PREFIX schema: <https://schema.org/>
     SELECT ?name WHERE { ?v schema:name "赤杆村" ; pkg:withinPlace/schema:name "遂溪县" ; pkg:withinPlace ?o . ?o schema:name ?name }"""
     assert sorted(r["name"] for r in run_store(store, q).rows) == sorted(["赤杆村", "湖光镇", "遂溪县", "湛江市", "广东省"])
+
+
+def _spans_by_alternation(text: str) -> list[tuple[str, int, int]]:
+    """The reading division_spans promises, written the slow, obvious way: one regex
+    alternation of every name, longest first."""
+    import re
+
+    from policykg import gazetteer
+
+    names = sorted((n for n in gazetteer._by_name() if len(n) >= 3 and n not in ("市辖区", "省直辖县级行政区划")), key=len, reverse=True)
+    rx = re.compile("|".join(map(re.escape, names)))
+    return [(m.group(0), m.start(), m.end()) for m in rx.finditer(text) if len(gazetteer._by_name()[m.group(0)]) == 1]
+
+
+def test_division_spans_read_as_an_alternation_of_all_names(sample_documents):
+    from policykg.gazetteer import division_spans
+
+    # overlapping and nested names: 湛江市/麻章区 side by side, a county inside a longer name,
+    # a name shared by two divisions (朝阳区) that is passed over, not split
+    crafted = "湛江市麻章区遂溪县城月镇，广东省湛江市遂溪县，朝阳区县城，吉林省长春市南关区，内蒙古自治区呼和浩特市"
+    texts = [crafted, *(doc.text for doc in sample_documents.values())]
+    for text in texts:
+        got = [(d.name, a, b) for d, a, b in division_spans(text)]
+        assert got == _spans_by_alternation(text)
+    assert [d.name for d, _, _ in division_spans(crafted)][:3] == ["湛江市", "麻章区", "遂溪县"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from collections import Counter
 
 from ..errors import EncodingError
 from ..records import Block
@@ -23,13 +24,12 @@ def _plausible(text: str) -> float:
     """Share of characters that can occur in a policy document."""
     if not text:
         return 0.0
-    good = 0
-    for ch in text:
-        if ch in "\n\t\r" or ch.isprintable():
-            cat = unicodedata.category(ch)
-            if cat not in ("Co", "Cs", "Cn") and ch != "\ufffd":
-                good += 1
+    good = sum(n for ch, n in Counter(text).items() if _can_occur(ch))
     return good / len(text)
+
+
+def _can_occur(ch: str) -> bool:
+    return (ch in "\n\t\r" or ch.isprintable()) and unicodedata.category(ch) not in ("Co", "Cs", "Cn") and ch != "\ufffd"
 
 
 def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, list[str]]:
