@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +26,7 @@ from typing import Any
 
 from . import __version__
 from .atomic import write_bytes, write_text
-from .errors import BuildLockedError, GraphNotBuiltError, IngestError
+from .errors import BuildLockedError, GraphNotBuiltError, IngestError, InputError
 from .extract import extract_document
 from .extract.pipeline import PIPELINE_VERSION
 from .ingest import read_document, supported
@@ -98,11 +99,9 @@ def discover(inputs: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
     problems: list[Problem] = []
     for item in inputs:
         root = Path(item)
-        if root.is_file():
-            found.append((root, root.name))
-            continue
         if not root.is_dir():
-            problems.append(Problem(str(root), "no such file or folder", "error"))
+            if _regular_file(root, problems):
+                found.append((root, root.name))
             continue
 
         def onerror(exc: OSError) -> None:
@@ -114,17 +113,32 @@ def discover(inputs: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
                 if fn.startswith(".") or fn.upper().startswith("README"):
                     continue
                 path = Path(dirpath) / fn
-                rel = path.relative_to(root).as_posix()
                 if not supported(path):
                     problems.append(
                         Problem(str(path), "skipped: no reader for this file type (use .txt, .html, .docx or .pdf)", "warning")
                     )
-                    continue
-                if path.is_symlink() and not path.exists():
-                    problems.append(Problem(str(path), "broken symbolic link; remove it or fix its target", "error"))
-                    continue
-                found.append((path, rel))
+                elif _regular_file(path, problems):
+                    found.append((path, path.relative_to(root).as_posix()))
     return found, problems
+
+
+def _regular_file(path: Path, problems: list[Problem]) -> bool:
+    """Is ``path`` (after symbolic links) a regular file? If not, say why in ``problems``:
+    reading a FIFO, a device or a socket would hang or never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            problems.append(Problem(str(path), "broken symbolic link; remove it or fix its target", "error"))
+        else:
+            problems.append(Problem(str(path), f"cannot be read ({exc.strerror}); check the path and its permissions", "error"))
+        return False
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+        problems.append(Problem(str(path), f"skipped: {kind}, not a document file", "error"))
+        return False
+    return True
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -355,6 +369,7 @@ def build_corpus(
     on_files: Callable[[int], None] | None = None,
     workers: int | None = None,
     executor: Executor | None = None,
+    allow_empty: bool = False,
 ) -> BuildReport:
     """Build ``out_dir`` from the documents in ``inputs`` (files or folders).
 
@@ -376,11 +391,31 @@ def build_corpus(
         Run extraction on this ``concurrent.futures.Executor`` instead, for example a Dask
         cluster's (``distributed.Client(address).get_executor()``); the files must be
         readable at the same paths on its workers.
+    allow_empty:
+        Build even when the inputs hold no document (the graph is then emptied).
+
+    Raises
+    ------
+    InputError
+        An input does not exist, or (unless ``allow_empty``) the inputs hold no
+        document; the graph directory is left as it was.
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
+    inputs = [Path(p) for p in inputs]
+    missing = [str(p) for p in inputs if not os.path.lexists(p)]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}. Check the path; nothing was built and {out} is unchanged")
+    files, problems = discover(inputs)
+    if not files and not allow_empty:
+        found = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
+        raise InputError(
+            f"no document to build in {', '.join(map(str, inputs))}"
+            + (f" ({found})" if found else "")
+            + f". Nothing was built and {out} is unchanged; pass --allow-empty to build an empty graph"
+        )
     with build_lock(out):
-        return _build(inputs, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor)
+        return _build(files, problems, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor)
 
 
 @contextmanager
@@ -412,7 +447,8 @@ def build_lock(out: Path) -> Iterator[None]:
 
 
 def _build(
-    inputs: Iterable[str | Path],
+    files: list[tuple[Path, str]],
+    problems: list[Problem],
     out: Path,
     t0: float,
     *,
@@ -425,7 +461,6 @@ def _build(
     """Extract what changed, streaming each document's statements into a copy of the
     store as it comes; then the shared graph, the dataset files, the store swap and,
     last, the manifest."""
-    files, problems = discover(inputs)
     if on_files:
         on_files(len(files))
     report = BuildReport(out_dir=str(out), problems=problems)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import PolicyKGError
+from .errors import InputError, PolicyKGError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +24,8 @@ def _errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except InputError as exc:
+            raise click.UsageError(str(exc)) from None
         except PolicyKGError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -57,14 +59,16 @@ def main() -> None:
               help="Graph directory to write.")
 @click.option("--encoding", default=None, help="Text encoding of .txt/.html files (default: detect).")
 @click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped or any document was not understood.")
+@click.option("--allow-empty", is_flag=True,
+              help="Build even if the inputs hold no document (this empties the graph); without it, that is an error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-w", "--workers", type=int, default=None, help="Worker processes for extraction (default: all cores).")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
               help="Extract on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a cluster "
                    "of --workers local processes. Workers need the documents at the same paths.")
 @_errors
-def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, quiet: bool, workers: int | None,
-          dask_address: str | None) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, allow_empty: bool, quiet: bool,
+          workers: int | None, dask_address: str | None) -> None:
     """Build a graph from documents (files or folders of .txt, .html, .docx, .pdf).
 
     Unchanged documents (same sha256) are not extracted again, and an interrupted build
@@ -101,7 +105,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
         pool = nullcontext()
     with pool as executor:
         report = build_corpus(
-            inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor
+            inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor,
+            allow_empty=allow_empty,
         )
     if bar is not None:
         bar.close()

@@ -65,3 +65,8 @@ class GraphNotBuiltError(PolicyKGError):
 
 class BuildLockedError(PolicyKGError):
     """Another build is writing the same graph directory."""
+
+
+class InputError(PolicyKGError):
+    """The inputs of a build name nothing to build: a path that does not exist, or
+    folders with no document in them. Raised before the graph directory is touched."""
