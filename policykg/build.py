@@ -15,7 +15,7 @@ import platform
 import shutil
 import stat
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -31,7 +31,7 @@ from .extract import extract_document
 from .extract.pipeline import PIPELINE_VERSION
 from .ingest import read_document, supported
 from .rdf import graph_iri
-from .records import Extraction, Problem, extraction_from_dict
+from .records import Extraction, Problem, document_id, extraction_from_dict
 from .resolve import resolve_units
 from .store import DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
 
@@ -56,6 +56,10 @@ class DocumentSummary:
     coverage: float = 1.0
     leftovers: int = 0
     understood: bool = True
+
+    @property
+    def doc_id(self) -> str:
+        return document_id(self.name, self.sha256)
 
 
 @dataclass
@@ -105,7 +109,7 @@ def discover(inputs: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
             continue
 
         def onerror(exc: OSError) -> None:
-            problems.append(Problem(str(exc.filename), f"folder cannot be read ({exc.strerror}); check its permissions", "error"))
+            problems.append(Problem(shown(exc.filename), f"folder cannot be read ({exc.strerror}); check its permissions", "error"))
 
         for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -115,11 +119,34 @@ def discover(inputs: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
                 path = Path(dirpath) / fn
                 if not supported(path):
                     problems.append(
-                        Problem(str(path), "skipped: no reader for this file type (use .txt, .html, .docx or .pdf)", "warning")
+                        Problem(shown(path), "skipped: no reader for this file type (use .txt, .html, .docx or .pdf)", "warning")
                     )
                 elif _regular_file(path, problems):
                     found.append((path, path.relative_to(root).as_posix()))
-    return found, problems
+    return _unique_names(found), problems
+
+
+def shown(path: str | Path) -> str:
+    """A path or name as it can be printed and written to JSON: bytes that are not UTF-8
+    (a file name from another system) as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _unique_names(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Document names as they can be printed, one per document: a name that is not
+    UTF-8 is shown with ``\\xNN`` escapes; a name met twice (the same file name in two
+    input folders) becomes the path as given."""
+    named = [(path, shown(name)) for path, name in found]
+    counts = Counter(name for _, name in named)
+    out, used = [], set()
+    for path, name in named:
+        if counts[name] > 1:
+            name = shown(path)
+        while name in used:  # the same path given twice
+            name += "+"
+        used.add(name)
+        out.append((path, name))
+    return out
 
 
 def _regular_file(path: Path, problems: list[Problem]) -> bool:
@@ -129,14 +156,14 @@ def _regular_file(path: Path, problems: list[Problem]) -> bool:
         mode = os.stat(path).st_mode
     except OSError as exc:
         if path.is_symlink():
-            problems.append(Problem(str(path), "broken symbolic link; remove it or fix its target", "error"))
+            problems.append(Problem(shown(path), "broken symbolic link; remove it or fix its target", "error"))
         else:
-            problems.append(Problem(str(path), f"cannot be read ({exc.strerror}); check the path and its permissions", "error"))
+            problems.append(Problem(shown(path), f"cannot be read ({exc.strerror}); check the path and its permissions", "error"))
         return False
     if not stat.S_ISREG(mode):
         kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
             else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
-        problems.append(Problem(str(path), f"skipped: {kind}, not a document file", "error"))
+        problems.append(Problem(shown(path), f"skipped: {kind}, not a document file", "error"))
         return False
     return True
 
@@ -154,9 +181,9 @@ def extract_file(path: Path, name: str, encoding: str | None = None) -> tuple[Ex
         ex = replace(ex, units={k: v["id"] or "" for k, v in resolve_units(ex).items()})
         return ex, doc.encoding
     except IngestError as exc:
-        return Problem(str(path), f"skipped: {exc.problem}. {exc.advice}", "error")
+        return Problem(shown(path), f"skipped: {exc.problem}. {exc.advice}", "error")
     except Exception as exc:  # a bug must not lose the rest of the corpus
-        return Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
+        return Problem(shown(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
 
 
 @dataclass
@@ -178,7 +205,7 @@ def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Proble
     try:
         rdf = document_rdf(ex)
     except Exception as exc:  # a bug must not lose the rest of the corpus
-        return name, Problem(str(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
+        return name, Problem(shown(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
     summary = DocumentSummary(
         name=name,
         sha256=ex.sha256,
@@ -260,24 +287,25 @@ class _Parts:
             self.dir.mkdir(parents=True)
             _atomic_write(stamp, version)
 
-    def stem(self, name: str, doc_id: str) -> Path:
-        return self.dir / f"{_stem(name)}.{doc_id}"
+    # Part files are named by document id alone: a name of any length or in any
+    # characters gives a file name of 16 hex digits and a suffix.
+    def stem(self, doc_id: str) -> Path:
+        return self.dir / doc_id
 
-    def files(self, name: str, doc_id: str) -> tuple[Path, Path, Path]:
+    def files(self, doc_id: str) -> tuple[Path, Path, Path]:
         """The N-Quads, TriG and shared N-Quads of one document."""
-        stem = str(self.stem(name, doc_id))
-        return Path(stem + ".nq"), Path(stem + ".trig"), Path(stem + ".shared.nq")
+        return part_files(self.out, doc_id)
 
-    def extraction(self, name: str, doc_id: str) -> Path:
-        return Path(str(self.stem(name, doc_id)) + ".extraction.json")
+    def extraction(self, doc_id: str) -> Path:
+        return self.dir / f"{doc_id}.extraction.json"
 
     def reusable(self, name: str, sha: str) -> DocumentSummary | None:
         """The summary of a document built before from the same bytes, or None."""
-        summary = Path(str(self.stem(name, sha[:16])) + ".json")
+        doc_id = document_id(name, sha)
         try:
-            data = json.loads(summary.read_text(encoding="utf-8"))
-            needed = (*self.files(name, sha[:16]), self.extraction(name, sha[:16]))
-            if data["sha256"] != sha or not all(p.exists() for p in needed):
+            data = json.loads((self.dir / f"{doc_id}.json").read_text(encoding="utf-8"))
+            needed = (*self.files(doc_id), self.extraction(doc_id))
+            if data["sha256"] != sha or data["name"] != name or not all(p.exists() for p in needed):
                 return None
             return DocumentSummary(**data)
         except (OSError, ValueError, KeyError, TypeError):
@@ -287,18 +315,19 @@ class _Parts:
         """Write one document's extraction and parts; the summary last, as the mark that
         the rest is complete."""
         s = built.summary
-        _atomic_write(self.extraction(s.name, s.sha256[:16]), built.extraction_json)
-        for path, data in zip(self.files(s.name, s.sha256[:16]), (built.rdf.graph, built.rdf.trig, built.rdf.shared)):
+        _atomic_write(self.extraction(s.doc_id), built.extraction_json)
+        for path, data in zip(self.files(s.doc_id), (built.rdf.graph, built.rdf.trig, built.rdf.shared)):
             write_bytes(path, data)
-        _atomic_write(Path(str(self.stem(s.name, s.sha256[:16])) + ".json"), json.dumps(s.__dict__, ensure_ascii=False))
+        _atomic_write(self.dir / f"{s.doc_id}.json", json.dumps(s.__dict__, ensure_ascii=False))
 
     def publish(self, keep: list[DocumentSummary]) -> None:
         """Make ``extractions/`` hold exactly the extractions of these documents (each
         file a hard link to its part, replaced atomically)."""
         final = self.out / EXTRACTIONS
         wanted = set()
+        names = extraction_file_names(keep)
         for s in keep:
-            src, dst = self.extraction(s.name, s.sha256[:16]), final / _file_name(s.name)
+            src, dst = self.extraction(s.doc_id), final / names[s.doc_id]
             wanted.add(dst.name)
             try:
                 if dst.exists() and os.path.samefile(src, dst):
@@ -342,7 +371,7 @@ class _Parts:
 
     def prune(self, keep: list[DocumentSummary]) -> None:
         """Remove the parts of documents no longer in the build."""
-        stems = {self.stem(s.name, s.sha256[:16]).name for s in keep}
+        stems = {s.doc_id for s in keep}
         for p in self.dir.iterdir():
             base = next((p.name[: -len(x)] for x in _PART_SUFFIXES if p.name.endswith(x)), None)
             if p.name not in ("VERSION", "shared.pending", *self._SHARED) and base not in stems:
@@ -352,12 +381,32 @@ class _Parts:
 _PART_SUFFIXES = (".shared.nq", ".nq", ".trig", ".extraction.json", ".json")
 
 
-def _stem(doc_name: str) -> str:
-    return doc_name.replace("/", "__")
+def part_files(graph_dir: Path, doc_id: str) -> tuple[Path, Path, Path]:
+    """One document's N-Quads, TriG and shared N-Quads in ``graph_dir/parts/``."""
+    stem = Path(graph_dir) / PARTS / doc_id
+    return stem.with_name(doc_id + ".nq"), stem.with_name(doc_id + ".trig"), stem.with_name(doc_id + ".shared.nq")
 
 
-def _file_name(doc_name: str) -> str:
-    return _stem(doc_name) + ".json"
+#: longest document name kept whole in an extraction's file name (in bytes, of 255 allowed)
+_NAME_BYTES = 150
+
+
+def extraction_file_names(documents: Iterable[DocumentSummary]) -> dict[str, str]:
+    """doc id -> the file name of its extraction in ``extractions/``: the document's name
+    with ``/`` as ``__`` and ``.json`` added; the document id is added too where that
+    name would be too long or would be another document's (``x/y.txt`` and ``x__y.txt``)."""
+    documents = list(documents)
+    flat = {d.doc_id: d.name.replace("/", "__").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            for d in documents}
+    seen = Counter(flat.values())
+    out = {}
+    for doc_id, name in flat.items():
+        if seen[name] > 1 or len(name.encode("utf-8")) > _NAME_BYTES:
+            while len(name.encode("utf-8")) > _NAME_BYTES:
+                name = name[:-1]
+            name = f"{name}.{doc_id}"
+        out[doc_id] = name + ".json"
+    return out
 
 
 def build_corpus(
@@ -478,12 +527,12 @@ def _build(
             todo.append((path, name))
         else:
             summaries[name] = found
-    update = StoreUpdate(out, keep=any(s.sha256[:16] in in_store for s in summaries.values()))
+    update = StoreUpdate(out, keep=any(s.doc_id in in_store for s in summaries.values()))
     try:
         for name, summary in summaries.items():
             report.unchanged.append(name)
-            if summary.sha256[:16] not in in_store:  # resuming an interrupted build
-                update.add(summary.sha256[:16], parts.files(name, summary.sha256[:16])[0].read_bytes())
+            if summary.doc_id not in in_store:  # resuming an interrupted build
+                update.add(summary.doc_id, parts.files(summary.doc_id)[0].read_bytes())
             if progress:
                 progress(name)
         for name, outcome in _extract_all(todo, encoding=encoding, workers=workers, executor=executor):
@@ -491,7 +540,7 @@ def _build(
                 report.problems.append(outcome)
             else:
                 parts.write(outcome)
-                update.add(outcome.summary.sha256[:16], outcome.rdf.graph)
+                update.add(outcome.summary.doc_id, outcome.rdf.graph)
                 summaries[name] = outcome.summary
                 report.processed.append(name)
             if progress:
@@ -499,11 +548,11 @@ def _build(
         for path, name in files:
             if name in summaries:
                 report.documents.append(summaries[name])
-                report.problems.extend(Problem(str(path), w, "warning") for w in summaries[name].warnings)
-        pairs = [parts.files(d.name, d.sha256[:16]) for d in report.documents]
+                report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
+        pairs = [parts.files(d.doc_id) for d in report.documents]
         shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
         cached = parts.shared()
-        update.finish({d.sha256[:16] for d in report.documents}, shared, previous=cached[0] if cached else None)
+        update.finish({d.doc_id for d in report.documents}, shared, previous=cached[0] if cached else None)
         shared_trig = write_dataset_files(out, shared, ((nq, trig) for nq, trig, _ in pairs),
                                           shared_trig=cached[1] if cached and cached[0] == shared else None)
         if cached != (shared, shared_trig):
@@ -530,7 +579,7 @@ def manifest(report: BuildReport) -> dict[str, Any]:
         "policykg": __version__,
         "pipeline": PIPELINE_VERSION,
         "versions": {"python": platform.python_version(), "spacy": spacy.__version__},
-        "inputs": [d.__dict__ for d in sorted(report.documents, key=lambda d: d.name)],
+        "inputs": [{**d.__dict__, "doc_id": d.doc_id} for d in sorted(report.documents, key=lambda d: d.name)],
         "counts": {
             "documents": len(report.documents),
             "processed": len(report.processed),
@@ -551,10 +600,10 @@ def document_graph_files(graph_dir: str | Path) -> list[tuple[str, Path]]:
         inputs = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["inputs"]
     except (OSError, ValueError, KeyError) as exc:
         raise GraphNotBuiltError(f"{graph_dir}: no usable {MANIFEST} here ({exc}). Run `policykg build DOCS_DIR -o {graph_dir}` first") from None
-    return [
-        (graph_iri(d["sha256"][:16]).value, Path(f"{out / PARTS / _stem(d['name'])}.{d['sha256'][:16]}.nq"))
-        for d in inputs
-    ]
+    try:
+        return [(graph_iri(d["doc_id"]).value, part_files(out, d["doc_id"])[0]) for d in inputs]
+    except (KeyError, TypeError):
+        raise GraphNotBuiltError(f"{graph_dir}: {MANIFEST} was written by an older policykg. Build again: `policykg build DOCS_DIR -o {graph_dir}`") from None
 
 
 def load_extractions(graph_dir: str | Path) -> list[Extraction]:

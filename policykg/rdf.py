@@ -2,7 +2,7 @@
 
 Quads are built as pyoxigraph terms and streamed into the store (building
 rdflib objects triple by triple is far slower). IRIs are deterministic: they
-are made from the document's sha256 prefix, task keys, and unit and place
+are made from the document id (a hash of its name and sha256), task keys, and unit and place
 names, never from counters that depend on the run, and no blank node is used.
 
 >>> iri("unit", "遂溪县", "县财政局").value

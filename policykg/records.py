@@ -54,8 +54,23 @@ class SourceDocument:
 
     @property
     def doc_id(self) -> str:
-        """A short stable id: the first 16 hex digits of the sha256."""
-        return self.sha256[:16]
+        """A short stable id, from the document's name and content: see :func:`document_id`."""
+        return document_id(self.name, self.sha256)
+
+
+def document_id(name: str, sha256: str) -> str:
+    """16 hex digits that name one document of a corpus: a hash of its name (its path
+    within the input folder) and of its content's sha256. Two documents never share
+    one (the same text under two names, or two versions of one file), and an edited
+    document gets a new one, so its old statements are replaced, not merged.
+
+    >>> document_id("a/plan.txt", "0" * 64) == document_id("b/plan.txt", "0" * 64)
+    False
+    """
+    import hashlib
+
+    key = name.encode("utf-8", "surrogateescape") + b"\n" + sha256.encode("ascii")
+    return hashlib.sha256(key).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

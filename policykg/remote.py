@@ -3,8 +3,8 @@
 ``push`` loads a built graph into any server that speaks the SPARQL 1.1 Graph
 Store HTTP Protocol (Virtuoso, Apache Jena Fuseki, GraphDB …): one named graph
 per document, sent with ``PUT`` (which replaces the graph). A document's graph
-is named by the sha256 of its file, so a graph the server already holds is the
-same document: given the server's SPARQL endpoint, ``push`` sends only the graphs
+is named by the document id (a hash of its name and of its file's sha256), so a
+graph the server already holds is the same document: given the server's SPARQL endpoint, ``push`` sends only the graphs
 it lacks and deletes the graphs of documents no longer in the build. The shared
 graph of units and places and the ontology graph are always replaced.
 

@@ -4,6 +4,7 @@ already built, nor stop the rest of the corpus (issue: "Fail safe")."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -80,3 +81,66 @@ def test_special_files_are_skipped_not_read(tmp_path: Path, samples_dir: Path) -
     assert "1 documents" in res.stdout
     assert "pipe.txt: skipped: a FIFO" in res.stdout
     assert "zero.txt: skipped: a device" in res.stdout
+
+
+def _build(docs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(docs), "-o", str(out), "-q", *extra],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_odd_file_names_are_built_not_fatal(tmp_path: Path, samples_dir: Path) -> None:
+    text = (samples_dir / SAMPLE).read_bytes()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # a name in Latin-1 bytes, not UTF-8 (copied from another system)
+    with open(os.path.join(os.fsencode(docs), b"caf\xe9-plan.txt"), "wb") as fh:
+        fh.write(text)
+    # a name of 239 bytes (the limit of a name is 255)
+    (docs / ("很长的文件名" * 13 + "a.txt")).write_bytes(text + b"\n\n")
+    # a deep folder of long Chinese names
+    deep = docs.joinpath(*["第十二届区人民代表大会第三次会议材料汇编"] * 8)
+    deep.mkdir(parents=True)
+    (deep / "方案.txt").write_bytes(text + b"\n")
+    out = tmp_path / "graph"
+    res = _build(docs, out)
+    assert res.returncode == 0, res.stderr
+    assert "3 documents" in res.stdout, res.stdout
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    names = sorted(d["name"] for d in manifest["inputs"])
+    assert names[0] == "caf\\xe9-plan.txt"  # the undecodable byte shown, not lost
+    assert len({d["doc_id"] for d in manifest["inputs"]}) == 3
+    assert len(list((out / "extractions").glob("*.json"))) == 3
+    assert all(len(p.name.encode()) <= 255 for p in out.rglob("*"))
+
+
+def test_a_path_and_a_name_that_flatten_alike_are_both_kept(tmp_path: Path, samples_dir: Path) -> None:
+    text = (samples_dir / SAMPLE).read_text(encoding="utf-8")
+    docs = tmp_path / "docs"
+    (docs / "x").mkdir(parents=True)
+    (docs / "x" / "y.txt").write_text(text, encoding="utf-8")
+    (docs / "x__y.txt").write_text(text.replace("各镇", "各街道", 1), encoding="utf-8")
+    out = tmp_path / "graph"
+    assert _build(docs, out).returncode == 0
+    assert len(list((out / "extractions").glob("*.json"))) == 2
+    res = CliRunner().invoke(main, ["export", "assignments", str(out), "--format", "csv"])
+    assert res.exit_code == 0
+    assert {"x/y.txt", "x__y.txt"} <= {line.split(",")[0] for line in res.output.splitlines()[1:]}
+
+
+def test_identical_documents_under_two_names_are_two_valid_documents(tmp_path: Path, samples_dir: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(samples_dir / SAMPLE, docs / "a.txt")
+    shutil.copy(samples_dir / SAMPLE, docs / "b.txt")
+    out = tmp_path / "graph"
+    assert "2 documents" in _build(docs, out).stdout
+    res = CliRunner().invoke(main, ["validate", str(out)])
+    assert res.exit_code == 0, res.output
+    sources = "SELECT ?s WHERE { ?d a <https://w3id.org/policykg/ontology#SourceDocument> ; <http://purl.org/dc/terms/source> ?s } ORDER BY ?s"
+    res = CliRunner().invoke(main, ["sparql", sources, str(out), "--format", "csv"])
+    assert res.output.split() == ["s", "a.txt", "b.txt"]
+    (docs / "b.txt").unlink()
+    assert "1 documents" in _build(docs, out).stdout
+    res = CliRunner().invoke(main, ["sparql", sources, str(out), "--format", "csv"])
+    assert res.output.split() == ["s", "a.txt"]
+    assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
