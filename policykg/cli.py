@@ -28,8 +28,25 @@ def _errors(func: F) -> F:
             raise click.UsageError(str(exc)) from None
         except PolicyKGError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # the machine's trouble (full disk, permissions), not a bug to trace
+            raise click.ClickException(os_error_message(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an operating-system error: the file, what happened, what to do."""
+    import errno
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    what = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        todo = "Free some space (or build into another directory with -o) and run it again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        todo = "Check that you may write there (or build into another directory with -o)"
+    else:
+        todo = "Check the file and the disk, and run it again"
+    return f"{where}{what}. {todo}"
 
 
 FORMATS = click.Choice(["table", "csv", "tsv", "json"])
@@ -103,11 +120,16 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
         pool: Any = dask_executor(dask_address, workers)
     else:
         pool = nullcontext()
-    with pool as executor:
-        report = build_corpus(
-            inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor,
-            allow_empty=allow_empty,
-        )
+    try:
+        with pool as executor:
+            report = build_corpus(
+                inputs, out_dir, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor,
+                allow_empty=allow_empty,
+            )
+    except OSError as exc:
+        raise click.ClickException(
+            os_error_message(exc) + ". The documents this build finished are kept and are not extracted again"
+        ) from None
     if bar is not None:
         bar.close()
     click.echo(

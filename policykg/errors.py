@@ -47,6 +47,10 @@ class NoTextLayerError(IngestError):
     """A PDF whose pages carry no text (a scan)."""
 
 
+class EncryptedFileError(IngestError):
+    """A PDF that opens only with a password."""
+
+
 class CorruptFileError(IngestError):
     """The container is broken (a .docx that is not a zip, a damaged PDF ...)."""
 

@@ -144,3 +144,74 @@ def test_identical_documents_under_two_names_are_two_valid_documents(tmp_path: P
     res = CliRunner().invoke(main, ["sparql", sources, str(out), "--format", "csv"])
     assert res.output.split() == ["s", "a.txt"]
     assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
+
+
+def test_a_full_disk_is_one_line_not_a_traceback(one_doc_graph: tuple[Path, Path], samples_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import policykg.build
+
+    docs, out = one_doc_graph
+    shutil.copy(samples_dir / "luhe-2021-old-areas-work-plan.txt", docs)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "dataset.nq"))
+
+    monkeypatch.setattr(policykg.build, "write_dataset_files", full)
+    res = CliRunner().invoke(main, ["build", str(docs), "-o", str(out), "-q"])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output and isinstance(res.exception, SystemExit)
+    line = res.output.strip()
+    assert line.count("\n") == 0 and "dataset.nq: No space left on device. Free some space" in line
+    # the document finished before the disk filled is not extracted again
+    monkeypatch.undo()
+    res = CliRunner().invoke(main, ["build", str(docs), "-o", str(out), "-q"])
+    assert res.exit_code == 0 and "(0 processed, 2 unchanged)" in res.output
+
+
+def _pdf(encrypt: object) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, encrypt=encrypt).build(
+        [Paragraph("一、推进农村公路建设。责任单位：县交通运输局。", style),
+         Paragraph("二、加强饮水安全工程建设。责任单位：县水务局。", style)])
+    return buf.getvalue()
+
+
+def test_protected_pdfs_are_named_as_such(tmp_path: Path) -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    from policykg.errors import EncryptedFileError
+    from policykg.ingest import read_document
+
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(_pdf(StandardEncryption("user-pw", "owner-pw")))
+    with pytest.raises(EncryptedFileError, match="protected by a password"):
+        read_document(locked)
+    # an owner password only: pdfminer gives (cid:NN) codes; the text is read all the same, and said so
+    owner = tmp_path / "owner.pdf"
+    owner.write_bytes(_pdf(StandardEncryption("", "owner-pw", canCopy=0)))
+    doc = read_document(owner)
+    assert "(cid:" not in doc.text and "责任单位：县交通运输局" in doc.text
+    assert any("font codes" in w and "owner password" in w for w in doc.warnings)
+
+
+def test_a_file_in_two_encodings_is_read_line_by_line(tmp_path: Path) -> None:
+    from policykg.ingest import read_document
+
+    path = tmp_path / "merged.txt"
+    path.write_bytes("一、推进农村公路建设。\n责任单位：县交通运输局。\n".encode() * 3
+                     + "二、加强饮水安全工程建设。\n责任单位：县水务局。\n".encode("gb18030") * 3)
+    doc = read_document(path)
+    assert "二、加强饮水安全工程建设。\n责任单位：县水务局。" in doc.text
+    assert any("more than one encoding (utf-8, gb18030)" in w for w in doc.warnings)

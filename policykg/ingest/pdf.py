@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 from functools import partial
 
-from ..errors import CorruptFileError, NoTextLayerError
+from ..errors import CorruptFileError, EncryptedFileError, IngestError, NoTextLayerError
 from ..records import Block
 from .builder import MERGED_ABOVE, TextBuilder
 
@@ -31,7 +32,13 @@ def read_pdf(data: bytes, path: str, encoding: str | None) -> tuple[str, list[Bl
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
+        if "password" in repr(exc).lower():
+            raise EncryptedFileError(
+                path, "the PDF is protected by a password",
+                "Save a copy without the password (for example `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`) and build from it",
+            ) from None
         raise CorruptFileError(path, f"is not a readable PDF ({exc.__class__.__name__})", "Check the file or export it again") from None
+    protected = pdf.doc.encryption is not None
     with pdf:
         for page in pdf.pages:
             chars += len(page.chars)
@@ -65,4 +72,44 @@ def read_pdf(data: bytes, path: str, encoding: str | None) -> tuple[str, list[Bl
             "the PDF has no text layer (a scanned image?)",
             "Run OCR first (for example `ocrmypdf -l chi_sim in.pdf out.pdf`) and build from the result",
         )
+    if _font_codes(builder.text) > _MOST:
+        return _read_with_pdfium(data, path, protected)
     return builder.text, builder.blocks, None, warnings
+
+
+_FONT_CODE = re.compile(r"\(cid:\d+\)")
+#: share of a PDF's text in (cid:NN) codes above which the text is not read from it
+_MOST = 0.3
+
+
+def _font_codes(text: str) -> float:
+    """Share of ``text`` that is (cid:NN) font codes: glyphs pdfminer could not map to
+    characters (a font without a Unicode map, or one it could not decrypt)."""
+    return sum(len(m.group()) for m in _FONT_CODE.finditer(text)) / max(len(text), 1)
+
+
+def _read_with_pdfium(data: bytes, path: str, protected: bool) -> tuple[str, list[Block], str | None, list[str]]:
+    """Read a PDF whose text pdfminer gives as font codes with PDFium instead (line by
+    line: no table cells), or say why it cannot be read."""
+    import pypdfium2 as pdfium
+
+    why = "the PDF is protected (an owner password) and its" if protected else "its"
+    builder = TextBuilder()
+    try:
+        doc = pdfium.PdfDocument(data)
+        for page in doc:
+            for line in page.get_textpage().get_text_range().splitlines():
+                if line.strip():
+                    builder.paragraph(line)
+        doc.close()
+    except pdfium.PdfiumError:
+        pass
+    if not builder.text.strip() or _font_codes(builder.text) > _MOST or "\ufffd" in builder.text:
+        raise IngestError(
+            path, f"{why} text comes out as font codes (cid:NN), not characters",
+            "Save it again from the program that made it, or run OCR (`ocrmypdf --force-ocr -l chi_sim in.pdf out.pdf`)",
+        )
+    return builder.text, builder.blocks, None, [
+        f"{why} text came out as font codes (cid:NN); it was read again with PDFium, line by line, so table cells "
+        "were not kept apart"
+    ]

@@ -68,12 +68,46 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[s
         if best is not None:
             text, used = str(best), best.encoding
     if not used or _plausible(text) < 0.97:
+        mixed = _line_by_line(data)
+        if mixed is not None:
+            text, encodings = mixed
+            warnings.append(f"lines in more than one encoding ({', '.join(encodings)}); each line was decoded on its own")
+            return text, "+".join(encodings), warnings
         raise EncodingError(
             path,
             "does not look like text in UTF-8, UTF-16, GB18030/GBK or Big5 (binary data?)",
             "Check that it is a text document; if you know its encoding pass --encoding",
         )
     return text, used, warnings
+
+
+#: the encodings a line of a mixed file may be in, tried in this order (UTF-8 first:
+#: GB18030 decodes almost any bytes, UTF-8 only text written in it)
+_LINE_ENCODINGS = ("utf-8", "gb18030", "big5")
+
+
+def _line_by_line(data: bytes) -> tuple[str, list[str]] | None:
+    """A file put together from parts in different encodings (UTF-8 and GBK lines, say),
+    each line decoded in the first encoding that reads it; None unless that gives
+    plausible text with more than one encoding."""
+    if b"\x00" in data:
+        return None  # UTF-16 or binary: lines are not byte-separated
+    lines, used = [], []
+    for raw in data.split(b"\n"):
+        for enc in _LINE_ENCODINGS:
+            try:
+                lines.append(raw.decode(enc))
+            except UnicodeDecodeError:
+                continue
+            if enc not in used:
+                used.append(enc)
+            break
+        else:
+            return None
+    text = "\n".join(lines)
+    if len(used) < 2 or _plausible(text) < 0.97:
+        return None
+    return text, used
 
 
 def normalise_newlines(text: str) -> str:
