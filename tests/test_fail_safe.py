@@ -215,3 +215,42 @@ def test_a_file_in_two_encodings_is_read_line_by_line(tmp_path: Path) -> None:
     doc = read_document(path)
     assert "二、加强饮水安全工程建设。\n责任单位：县水务局。" in doc.text
     assert any("more than one encoding (utf-8, gb18030)" in w for w in doc.warnings)
+
+
+SENTENCE = "推进农村公路建设，完善基础设施，县交通运输局负责。加强饮水安全，责任单位：县水务局；"
+
+
+def test_a_paragraph_of_many_tasks_is_read_whole() -> None:
+    """More than 26 tasks in one paragraph (they are told apart by letters: …z, aa, ab …)."""
+    from policykg.extract import extract_text
+
+    ex = extract_text("一、重点任务\n" + SENTENCE * 40 + "\n")
+    assert len(ex.tasks) == 40 and len({t.key for t in ex.tasks}) == 40
+    assert {t.key[-2:] for t in ex.tasks} >= {"aa", "an"}
+    assert all(("县水务局", "responsible") in [(m.name, m.role) for m in t.mentions] for t in ex.tasks)
+
+
+def test_work_on_a_long_paragraph_grows_with_its_length_not_its_square(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each task of a paragraph once searched the whole paragraph for person fields: the
+    characters searched grew with tasks × length. Count them (a count, not a timing)."""
+    import policykg.extract.tasks as tasks
+    from policykg.extract import extract_text
+
+    searched = [0]
+
+    class Counting:
+        def __init__(self, rx: object) -> None:
+            self.rx = rx
+
+        def finditer(self, text: str):  # type: ignore[no-untyped-def]
+            searched[0] += len(text)
+            return self.rx.finditer(text)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(tasks, "PERSON_FIELD_RE", Counting(tasks.PERSON_FIELD_RE))
+    counts = []
+    for n in (100, 400):
+        searched[0] = 0
+        text = "一、重点任务\n" + SENTENCE * n + "\n"
+        assert len(extract_text(text).tasks) == n
+        counts.append(searched[0] / len(text))
+    assert counts[1] < 3 and counts[1] < 1.5 * counts[0], counts

@@ -30,6 +30,7 @@ is :mod:`policykg.extract.units`' job; deciding which text a clause governs is
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..lexicon import (
@@ -122,7 +123,8 @@ def find_labels(text: str, *, cell: bool = False) -> list[LabelledList]:
     stops = sorted([starts[id(m)] for m in found] + [m.start() for m in FIELD_LABEL_RE.finditer(text)])
     out: list[LabelledList] = []
     for m in found:
-        limit = next((x for x in stops if x >= m.end()), len(text))
+        i = bisect_left(stops, m.end())
+        limit = stops[i] if i < len(stops) else len(text)
         # an opening bracket right before the label (allowing ** and spaces), or before
         # an earlier label of the same bracket (（牵头单位：A；配合单位：B）)
         k = m.start() - 1

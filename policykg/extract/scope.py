@@ -24,7 +24,7 @@ its position and text, for the self-check.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ..lexicon import DUTY_START_RE, FIELD_LABEL_RE
@@ -449,7 +449,7 @@ class Scoper:
                 later.append(rest.strip())
         kind = "item" if node.head is not None else "paragraph"
         multiple = sum(1 for r in runs if r[0]) > 1
-        letters = iter("abcdefghijklmnopqrstuvwxyz")
+        letters = _letters()
         for run_parts, refs in runs:
             if not run_parts:
                 # a clause right after another group with no text of its own: it joins it
@@ -506,3 +506,15 @@ def scope_outline(root: Node, clauses_of: ClauseFinder) -> tuple[list[Scoped | T
     s = Scoper(clauses_of)
     out = s.run(root)
     return out, s.leftovers
+
+
+def _letters() -> Iterator[str]:
+    """a, b, … z, aa, ab, …: the letters that tell apart the tasks of one paragraph."""
+    n = 0
+    while True:
+        name, k = "", n
+        while k >= 0:
+            name = chr(ord("a") + k % 26) + name
+            k = k // 26 - 1
+        yield name
+        n += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..lexicon import (
     CLAUSE_HINT_RE,
@@ -70,12 +70,26 @@ class Extractor:
         self.end_of_text = len(doc.text.rstrip())
         self.keys: dict[str, int] = {}
         self.counter: dict[str, int] = {}
+        self.spans_by_clause: dict[int, dict[int, list[Span]]] = {}
+        self.persons: dict[int, list[Person]] = {}
 
     def spacy_doc(self, view: TextView) -> Doc:
         d = self.docs.get(id(view))
         if d is None:
             d = self.docs[id(view)] = self.nlp(make_doc(self.nlp, view.text))
         return d
+
+    def _unit_spans(self, view: TextView) -> dict[int, list[Span]]:
+        """A segment's unit spans by the ``id`` of their clause (looked up once a segment,
+        not once a clause: a paragraph of thousands of clauses stays linear)."""
+        found = self.spans_by_clause.get(id(view))
+        if found is None:
+            d = self.spacy_doc(view)
+            clauses = d._.clauses or []
+            found = self.spans_by_clause[id(view)] = {}
+            for span in d.spans["units"]:
+                found.setdefault(id(clauses[span._.clause]), []).append(span)
+        return found
 
     def clauses_of(self, view: TextView) -> list[Clause]:
         if id(view) not in self.docs and not CLAUSE_HINT_RE.search(view.text):
@@ -84,9 +98,7 @@ class Extractor:
 
     # -- mentions ----------------------------------------------------------------------
     def clause_mentions(self, ref: ClauseRef, first_leads: bool = False) -> list[Found]:
-        d = self.spacy_doc(ref.seg.view)
-        index = next((i for i, c in enumerate(d._.clauses) if c is ref.clause), -1)
-        spans = [s for s in d.spans["units"] if s._.clause == index]
+        spans = self._unit_spans(ref.seg.view).get(id(ref.clause), [])
         prose = ref.clause.lists[0].prose if ref.clause.lists else False
         found = [Found(ref.seg.view, s.start_char, s.end_char, s.label_, prose) for s in spans]
         roles = {ul.role for ul in ref.clause.lists}
@@ -181,13 +193,18 @@ class Extractor:
 
     def person_fields(self, views: list[TextView]) -> tuple[Person, ...]:
         """People named in 责任人：/牵头负责领导： fields."""
-        out: list[Person] = []
-        for view in views:
+        return tuple(p for view in views for p in self._persons_in(view))
+
+    def _persons_in(self, view: TextView) -> list[Person]:
+        """The people named in one view's fields (a paragraph's read once, not once a task)."""
+        found = self.persons.get(id(view))
+        if found is None:
+            found = self.persons[id(view)] = []
             for m in PERSON_FIELD_RE.finditer(view.text):
                 for n in re.finditer(r"[^、，,\s]+", m.group("names")):
                     a, b = view.source_span(m.start("names") + n.start(), m.start("names") + n.end())
-                    out.append(Person(re.sub(r"\s+", "", self.doc.text[a:b]), a, b))
-        return tuple(out)
+                    found.append(Person(re.sub(r"\s+", "", self.doc.text[a:b]), a, b))
+        return found
 
     def owned(self, owners: list[TextView] | tuple[TextView, ...], found: list[Found]) -> list[Person]:
         """What headings above a task say of it: a unit that leads the work below (added to the
@@ -221,7 +238,10 @@ class Extractor:
         if number and s.node is not None and s.node.head is not None and parts and \
                 parts[0].source_start != s.node.head.source_start:
             number = None  # a later run of the item
-        views = list(dict.fromkeys([*parts, *s.fields, *(r.seg.view for r in s.clauses)]))
+        # each view once (keyed by where it starts, its length and text: hashing a view would
+        # hash its offsets, the length of a whole paragraph, once a task)
+        views = list({(v.offsets[0] if v.offsets else -1, len(v.offsets), v.text): v
+                      for v in [*parts, *s.fields, *(r.seg.view for r in s.clauses)]}.values())
         return self.build_task(key, kind, s.title, parts, s.section, found, milestones,
                                tuple(owned) + self.person_fields(views), (), number)
 
