@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import stat
 import time
 from collections import Counter, deque
@@ -29,16 +30,14 @@ from .atomic import write_bytes, write_text
 from .errors import BuildLockedError, GraphNotBuiltError, IngestError, InputError
 from .extract import extract_document
 from .extract.pipeline import PIPELINE_VERSION
+from .generation import EXTRACTIONS, MANIFEST, NewGeneration
 from .ingest import read_document, supported
 from .rdf import graph_iri
 from .records import Extraction, Problem, document_id, extraction_from_dict
 from .resolve import resolve_units
-from .store import DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
+from .store import STORE, DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
 
-EXTRACTIONS = "extractions"
 PARTS = "parts"
-
-MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -254,8 +253,22 @@ def _extract_all(
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                             initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
         yield from _in_order(pool, jobs, window=64 * workers)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the build that started it is gone (killed, say), instead of
+    waiting on its queue for ever."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="policykg-parent-watch", daemon=True).start()
 
 
 def _sha256(path: Path) -> str:
@@ -320,30 +333,17 @@ class _Parts:
             write_bytes(path, data)
         _atomic_write(self.dir / f"{s.doc_id}.json", json.dumps(s.__dict__, ensure_ascii=False))
 
-    def publish(self, keep: list[DocumentSummary]) -> None:
-        """Make ``extractions/`` hold exactly the extractions of these documents (each
-        file a hard link to its part, replaced atomically)."""
-        final = self.out / EXTRACTIONS
-        wanted = set()
+    def publish(self, keep: list[DocumentSummary], final: Path) -> None:
+        """Fill the new generation's ``extractions/`` with the extractions of these
+        documents (each file a hard link to its part)."""
+        final.mkdir(parents=True, exist_ok=True)
         names = extraction_file_names(keep)
         for s in keep:
             src, dst = self.extraction(s.doc_id), final / names[s.doc_id]
-            wanted.add(dst.name)
             try:
-                if dst.exists() and os.path.samefile(src, dst):
-                    continue
-            except OSError:
-                pass
-            tmp = final / f".{dst.name}.tmp"
-            tmp.unlink(missing_ok=True)
-            try:
-                os.link(src, tmp)
+                os.link(src, dst)
             except OSError:  # no hard links here: copy
-                shutil.copyfile(src, tmp)
-            os.replace(tmp, dst)
-        for p in final.iterdir():
-            if p.name not in wanted:
-                p.unlink(missing_ok=True)
+                shutil.copyfile(src, dst)
 
     # The shared graph the store holds, as N-Quads and TriG, kept from the last build so
     # that the next one need not read it back from the store nor serialise it again. The
@@ -513,7 +513,6 @@ def _build(
     if on_files:
         on_files(len(files))
     report = BuildReport(out_dir=str(out), problems=problems)
-    (out / EXTRACTIONS).mkdir(parents=True, exist_ok=True)
     parts = _Parts(out)
     in_store = stored_documents(out)
     summaries: dict[str, DocumentSummary] = {}
@@ -527,7 +526,8 @@ def _build(
             todo.append((path, name))
         else:
             summaries[name] = found
-    update = StoreUpdate(out, keep=any(s.doc_id in in_store for s in summaries.values()))
+    gen = NewGeneration(out)
+    update = StoreUpdate(out, gen.dir / STORE, keep=any(s.doc_id in in_store for s in summaries.values()))
     try:
         for name, summary in summaries.items():
             report.unchanged.append(name)
@@ -543,8 +543,10 @@ def _build(
                 update.add(outcome.summary.doc_id, outcome.rdf.graph)
                 summaries[name] = outcome.summary
                 report.processed.append(name)
+                kill_point("extracting")
             if progress:
                 progress(name)
+        kill_point("extracted")
         for path, name in files:
             if name in summaries:
                 report.documents.append(summaries[name])
@@ -553,21 +555,41 @@ def _build(
         shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
         cached = parts.shared()
         update.finish({d.doc_id for d in report.documents}, shared, previous=cached[0] if cached else None)
-        shared_trig = write_dataset_files(out, shared, ((nq, trig) for nq, trig, _ in pairs),
+        report.quads = update.added
+        update.close()
+        kill_point("store-written")
+        shared_trig = write_dataset_files(gen.dir, shared, ((nq, trig) for nq, trig, _ in pairs),
                                           shared_trig=cached[1] if cached and cached[0] == shared else None)
+        kill_point("dataset-written")
+        parts.publish(report.documents, gen.dir / EXTRACTIONS)
+        kill_point("extractions-written")
+        report.seconds = time.perf_counter() - t0
+        _atomic_write(gen.dir / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        kill_point("manifest-written")
         if cached != (shared, shared_trig):
             parts.keep_shared(shared, shared_trig)
+        kill_point("switching")
     except BaseException:
         update.abort()
+        gen.abort()
         raise
-    report.quads = update.added
-    update.commit()
+    gen.switch()
+    kill_point("switched")
     parts.shared_committed()
-    parts.publish(report.documents)
-    report.seconds = time.perf_counter() - t0
-    _atomic_write(out / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     parts.prune(report.documents)
     return report
+
+
+#: the steps of a build, in order, where a test can have it killed (see kill_point)
+KILL_POINTS = ("extracting", "extracted", "store-written", "dataset-written", "extractions-written",
+               "manifest-written", "switching", "switched")
+
+
+def kill_point(step: str) -> None:
+    """Die here, as SIGKILL would kill a build, when ``POLICYKG_KILL_AT`` names this step:
+    the tests kill a build at every step and check that the graph directory is whole."""
+    if os.environ.get("POLICYKG_KILL_AT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def manifest(report: BuildReport) -> dict[str, Any]:

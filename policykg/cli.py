@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -28,6 +29,9 @@ def _errors(func: F) -> F:
             raise click.UsageError(str(exc)) from None
         except PolicyKGError as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:  # output piped into a reader that stopped (| head): nothing to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except OSError as exc:  # the machine's trouble (full disk, permissions), not a bug to trace
             raise click.ClickException(os_error_message(exc)) from None
 

@@ -119,24 +119,24 @@ def document_rdf(ex: Extraction) -> DocumentRDF:
 
 
 class StoreUpdate:
-    """Apply a build to a copy of the store, then swap the copy in whole.
+    """Apply a build to a copy of the store, written into the new generation's folder.
 
-    The copy is a pyoxigraph backup (hard links, cheap) when documents of the
-    previous build are kept, else an empty store; the previous store is untouched
-    until :meth:`commit`, so a build killed at any point leaves it usable.
-    Documents are streamed in: their N-Quads are buffered and bulk-loaded in
-    batches of ``batch_bytes``, so memory does not grow with the corpus.
+    The copy is a pyoxigraph backup (hard links, cheap) of the current store when
+    documents of the previous build are kept, else an empty store; the current store is
+    untouched, and the new one is published with the rest of the generation
+    (see :mod:`policykg.generation`). Documents are streamed in: their N-Quads are
+    buffered and bulk-loaded in batches of ``batch_bytes``, so memory does not grow
+    with the corpus.
     """
 
-    def __init__(self, graph_dir: str | Path, *, keep: bool, batch_bytes: int = 32 << 20) -> None:
+    def __init__(self, graph_dir: str | Path, work: Path, *, keep: bool, batch_bytes: int = 32 << 20) -> None:
         self.out = Path(graph_dir)
-        self.final, self.work = self.out / STORE, self.out / ".store-new"
+        self.work = work
         shutil.rmtree(self.work, ignore_errors=True)
-        shutil.rmtree(self.out / ".store-old", ignore_errors=True)
         self.kept = False
-        if keep and self.final.is_dir():
+        if keep and (self.out / STORE).is_dir():
             try:
-                ox.Store.read_only(str(self.final)).backup(str(self.work))
+                ox.Store.read_only(str(self.out / STORE)).backup(str(self.work))
                 self.kept = True
             except OSError:
                 shutil.rmtree(self.work, ignore_errors=True)  # damaged: start afresh
@@ -193,17 +193,12 @@ class StoreUpdate:
         load_ontology(self.store)
         self.store.flush()
 
-    def commit(self) -> None:
-        """Swap the updated copy in for the store."""
-        old = self.out / ".store-old"
-        del self.store
-        if self.final.exists():
-            os.replace(self.final, old)
-        os.replace(self.work, self.final)
-        shutil.rmtree(old, ignore_errors=True)
+    def close(self) -> None:
+        """Let go of the store (it is complete, flushed and ready to publish)."""
+        self.__dict__.pop("store", None)
 
     def abort(self) -> None:
-        del self.store
+        self.close()
         shutil.rmtree(self.work, ignore_errors=True)
 
 

@@ -98,7 +98,9 @@ def test_failed_build_leaves_previous_graph_intact(runner: CliRunner, tmp_path: 
     res = runner.invoke(main, ["build", str(docs), "-o", str(out), "-q"])
     assert res.exit_code != 0
     assert snapshot() == before  # nothing half-written: the old graph, whole
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["dataset.nq", "dataset.trig", "extractions", "manifest.json", "parts", "store"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "current", "dataset.nq", "dataset.trig", "extractions", "generations", "manifest.json", "parts", "store"]
+    assert [p.name for p in (out / "generations").iterdir()] == ["000001"]  # the failed build's folder is gone
 
 
 def test_build_graph_script_builds_the_samples(tmp_path: Path) -> None:

@@ -254,3 +254,90 @@ def test_work_on_a_long_paragraph_grows_with_its_length_not_its_square(monkeypat
         assert len(extract_text(text).tasks) == n
         counts.append(searched[0] / len(text))
     assert counts[1] < 3 and counts[1] < 1.5 * counts[0], counts
+
+
+def _graph_state(out: Path) -> dict[str, set[str]]:
+    """What each published part of a graph directory says the documents are."""
+    from policykg.store import document_graphs, open_store
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    graphs = set()
+    with open(out / "dataset.nq", encoding="utf-8") as fh:
+        for line in fh:
+            graph = line.rstrip(" .\n").rsplit(" ", 1)[-1]
+            if "/id/graph/" in graph:
+                graphs.add(graph.split("/id/graph/")[1].rstrip(">"))
+    return {
+        "manifest": {d["doc_id"] for d in manifest["inputs"]},
+        "store": document_graphs(open_store(out, read_only=True)),
+        "dataset": graphs,
+        "extractions": {json.loads(p.read_text(encoding="utf-8"))["doc_id"] for p in (out / "extractions").glob("*.json")},
+    }
+
+
+def _corpus(docs: Path, samples_dir: Path, version: int) -> None:
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir()
+    text = (samples_dir / SAMPLE).read_text(encoding="utf-8")
+    names = ["a.txt", "b.txt", "c.txt"] if version == 1 else ["a.txt", "b.txt", "d.txt"]
+    for i, name in enumerate(names):
+        extra = "\n（十）补充\n1.新增任务。（责任单位：县审计局）\n" if version == 2 and name == "b.txt" else ""
+        (docs / name).write_text(text + f"\n{i}\n" + extra, encoding="utf-8")
+
+
+def test_a_build_killed_at_any_step_leaves_one_whole_generation(tmp_path: Path, samples_dir: Path) -> None:
+    """Kill a rebuild (one document changed, one gone, one new) at every step: store,
+    dataset, manifest and extractions always agree, on the old build or the new one;
+    the next build completes and equals a clean one."""
+    from policykg.build import KILL_POINTS
+
+    docs, out, clean = tmp_path / "docs", tmp_path / "graph", tmp_path / "clean"
+    _corpus(docs, samples_dir, 2)
+    assert _build(docs, clean).returncode == 0
+    new = _graph_state(clean)["manifest"]
+    for step in KILL_POINTS:
+        shutil.rmtree(out, ignore_errors=True)
+        _corpus(docs, samples_dir, 1)
+        assert _build(docs, out).returncode == 0
+        old = _graph_state(out)["manifest"]
+        _corpus(docs, samples_dir, 2)
+        res = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(docs), "-o", str(out), "-q"],
+                             capture_output=True, text=True, timeout=600, env={**os.environ, "POLICYKG_KILL_AT": step})
+        assert res.returncode == -9, (step, res.stderr)
+        state = _graph_state(out)
+        expected = new if step == "switched" else old
+        assert all(ids == expected for ids in state.values()), (step, state)
+        assert _build(docs, out).returncode == 0
+        assert (out / "dataset.nq").read_bytes() == (clean / "dataset.nq").read_bytes(), step
+        assert _graph_state(out)["store"] == new
+
+
+def _group_alive(pgid: int) -> list[str]:
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(stat.parent.name)
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_exit_when_their_build_is_killed(tmp_path: Path, samples_dir: Path) -> None:
+    import time
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = (samples_dir / SAMPLE).read_text(encoding="utf-8")
+    for i in range(24):
+        (docs / f"{i}.txt").write_text(text + f"\n{i}\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "build", str(docs), "-o", str(tmp_path / "g"), "-q",
+                             "--workers", "2"], env={**os.environ, "POLICYKG_KILL_AT": "extracting"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    assert proc.wait(timeout=600) == -9
+    deadline = time.monotonic() + 30
+    while _group_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _group_alive(proc.pid) == []
