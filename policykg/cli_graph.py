@@ -161,15 +161,31 @@ def validate(graph_dir: Path, show: bool) -> None:
 @click.option("--port", default=7878, show_default=True, type=int)
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Rows returned at most per query.")
+@click.option("--max-memory", default=2048, show_default=True, type=int, help="MB of memory a query process may use.")
+@click.option("--workers", default=2, show_default=True, type=int,
+              help="Query processes kept ready (more are started, up to four times as many, while all are busy).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header names NAME (a DNS name for the machine); repeatable.")
+@click.option("--idle-timeout", default=15.0, show_default=True, type=float,
+              help="Seconds a connection may stay silent before it is closed.")
 @_errors
-def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int) -> None:
+def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int, max_memory: int, workers: int,
+          allow_hosts: tuple[str, ...], idle_timeout: float) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (and a query page at /).
 
     Example: policykg serve graph/ --port 7878
     """
+    import signal
+
     from .serve import make_server
 
-    server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows)
+    server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, max_memory=max_memory << 20,
+                         workers=workers, max_workers=4 * workers, allow_hosts=allow_hosts, idle_timeout=idle_timeout)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a service manager's stop: the same clean exit as Ctrl-C
     click.echo(f"SPARQL endpoint: http://{host}:{server.server_address[1]}/sparql  (query page: http://{host}:{server.server_address[1]}/ ; Ctrl-C stops)")
     try:
         server.serve_forever()
@@ -178,6 +194,7 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int) 
     finally:
         server.server_close()
         server.endpoint.close()  # type: ignore[attr-defined]
+        click.echo("stopped", err=True)
 
 
 @main.command()

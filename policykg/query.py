@@ -17,7 +17,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -177,8 +177,59 @@ def _value(term: Any) -> Any:
     return str(term)
 
 
+#: SPARQL's lexical tokens, in the order the grammar tells them apart
+_TOKEN = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<comment>#[^\n]*)"
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*')"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w:\-.%]|\\[_~.\-!$&'()*+,;=/?#@%])*)"
+    r"|(?P<blank>_:[\w.\-]+)"
+    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|(?P<open>[({\[])"
+    r"|(?P<close>[)}\]])"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+#: deepest nesting of brackets a query may have (a few levels are usual; thousands
+#: crashed the query engine)
+MAX_DEPTH = 64
+
+
+def tokens(query: str) -> Iterator[tuple[str, str]]:
+    """SPARQL's lexical tokens of ``query`` as (kind, text): kinds are ``word`` (a keyword or
+    a function name), ``var``, ``pname`` (a prefixed name), ``iri``, ``string``, ``open``
+    and ``close`` (brackets), ``comment``, ``space`` …
+
+    >>> [t for t in tokens('SELECT ?load { ?s pkg:Create "a#b" } # c') if t[0] not in ("space",)][:5]
+    [('word', 'SELECT'), ('var', '?load'), ('open', '{'), ('var', '?s'), ('pname', 'pkg:Create')]
+    """
+    for m in _TOKEN.finditer(query):
+        yield m.lastgroup or "other", m.group()
+
+
+def check_nesting(query: str) -> None:
+    """Raise :class:`QueryError` when ``query`` nests brackets deeper than
+    :data:`MAX_DEPTH` (thousands of levels crash the query engine's process)."""
+    depth = deepest = 0
+    for kind, _ in tokens(query):
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise QueryError(f"the query nests brackets {deepest} deep; at most {MAX_DEPTH} levels are run")
+
+
 def run_store(store: ox.Store, text: str, bindings: Mapping[str, ox.Literal] | None = None, *, limit: int | None = None) -> Result:
     """Run SPARQL on the embedded store (the default graph is the union of all graphs)."""
+    check_nesting(text)
     try:
         res = store.query(with_values(text, bindings or {}), use_default_graph_as_union=True, prefixes=PREFIXES)
     except SyntaxError as exc:

@@ -22,18 +22,21 @@ import io
 import json
 import re
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from .generation import current_id
 from .namespace import PREFIXES
-from .query import QueryError, bind_params, get_query, list_queries, with_values
-from .store import open_store
+from .query import QueryError, bind_params, check_nesting, get_query, list_queries, tokens, with_values
+from .store import STORE, open_store
 
 MEDIA = {
     "json": "application/sparql-results+json",
@@ -41,21 +44,38 @@ MEDIA = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", re.IGNORECASE)
+#: the operations of SPARQL Update (which ``Store.query`` would not run anyway)
+_UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"})
 
 
-def forbidden_keyword(query: str) -> str | None:
-    """A keyword this read-only endpoint refuses (SERVICE, or any update), outside strings,
-    IRIs and comments.
+def refusal(query: str) -> tuple[int, str] | None:
+    """Why this read-only endpoint refuses a query, as (HTTP status, message), or None.
 
-    >>> forbidden_keyword('SELECT * WHERE { SERVICE <http://evil/> { ?s ?p ?o } }')
-    'SERVICE'
-    >>> forbidden_keyword('SELECT * WHERE { ?s ?p "DROP ALL" } # LOAD') is None
+    Refused: an update (this endpoint is read-only), a ``SERVICE`` clause (it makes no
+    requests to other hosts), and brackets nested deeper than the query engine can take
+    (see :func:`policykg.query.check_nesting`). Decided on the query's tokens, never by
+    searching its text (where ``?load``, ``pkg:Create``, ``"DROP"`` or an escaped
+    ``schema:a\\#`` would mislead a keyword search).
+
+    >>> refusal('SELECT * WHERE { SERVICE <http://evil/> { ?s ?p ?o } }')[0]
+    403
+    >>> refusal('SELECT ?load WHERE { ?s pkg:Create "DROP ALL" } # SERVICE') is None
     True
+    >>> refusal(r'SELECT * WHERE { VALUES ?v { schema:a\\# } SERVICE <http://h/> { ?s ?p ?o } }')[0]
+    403
     """
-    m = _FORBIDDEN.search(_STRINGS.sub(" ", query))
-    return m.group(1).upper() if m else None
+    for kind, text in tokens(query):
+        if kind == "word":  # a keyword (not a variable, a prefixed name, a string or an IRI)
+            word = text.upper()
+            if word == "SERVICE":
+                return 403, "SERVICE is not allowed: this endpoint makes no requests to other hosts"
+            if word in _UPDATES:
+                return 403, f"{word} is an update operation: this endpoint is read-only"
+    try:
+        check_nesting(query)
+    except QueryError as exc:
+        return 400, str(exc)
+    return None
 
 
 def _term_json(t: Any) -> dict[str, str]:
@@ -69,6 +89,15 @@ def _term_json(t: Any) -> dict[str, str]:
     elif t.datatype is not None and not t.datatype.value.endswith("#string"):
         out["datatype"] = t.datatype.value
     return out
+
+
+#: characters XML 1.0 cannot hold at all, escaped or not
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_chars(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool | None = None) -> bytes:
@@ -91,12 +120,13 @@ def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool
                     continue
                 j = _term_json(v)
                 if j["type"] == "uri":
-                    inner = f"<uri>{xml_escape(j['value'])}</uri>"
+                    inner = f"<uri>{xml_escape(_xml_chars(j['value']))}</uri>"
                 elif j["type"] == "bnode":
-                    inner = f"<bnode>{xml_escape(j['value'])}</bnode>"
+                    inner = f"<bnode>{xml_escape(_xml_chars(j['value']))}</bnode>"
                 else:
-                    attr = f' xml:lang="{j["xml:lang"]}"' if "xml:lang" in j else (f' datatype="{j["datatype"]}"' if "datatype" in j else "")
-                    inner = f"<literal{attr}>{xml_escape(j['value'])}</literal>"
+                    attr = f" xml:lang={quoteattr(j['xml:lang'])}" if "xml:lang" in j else (
+                        f" datatype={quoteattr(_xml_chars(j['datatype']))}" if "datatype" in j else "")
+                    inner = f"<literal{attr}>{xml_escape(_xml_chars(j['value']))}</literal>"
                 out.append(f'<binding name="{c}">{inner}</binding>')
             out.append("</result>")
         out.append("</results></sparql>")
@@ -156,11 +186,23 @@ def _term_from_tuple(t: tuple[str, str, str | None, str | None] | None) -> Any:
     return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
 
 
-def _worker_main(conn: Any, store_path: str, max_rows: int) -> None:
-    """A query process: opens the store read-only and answers queries sent over ``conn``."""
+def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_memory: int) -> None:
+    """A query process: opens the store read-only and answers queries sent over ``conn``.
+
+    Its address space is capped at ``max_memory`` bytes, so a query that would take the
+    machine's memory fails here (the process dies or the query errs) and is replaced."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    if max_memory:
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     store = ox.Store.read_only(store_path)
     while True:
-        text = conn.recv()
+        try:
+            text = conn.recv()
+        except (EOFError, OSError):  # the server is gone
+            return
         try:
             res = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
             if isinstance(res, ox.QueryBoolean):
@@ -172,71 +214,170 @@ def _worker_main(conn: Any, store_path: str, max_rows: int) -> None:
             columns = [v.value for v in res.variables]
             rows: list[list[Any]] = []
             truncated = False
+            size = 0
             for sol in res:
-                if len(rows) >= max_rows:
+                row = [_term_tuple(sol[c]) for c in columns]
+                size += sum(len(t[1]) + 16 for t in row if t is not None)
+                if len(rows) >= max_rows or size > max_bytes:
                     truncated = True
                     break
-                rows.append([_term_tuple(sol[c]) for c in columns])
+                rows.append(row)
             conn.send(("ok", columns, rows, None, truncated))
         except SyntaxError as exc:
             conn.send(("error", str(exc)))
+        except MemoryError:
+            conn.send(("memory", f"the query needed more than the {max_memory >> 20} MB a query may use"))
         except Exception as exc:  # keep the worker alive
             conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
 
 
-class Endpoint:
-    """Executes queries for the HTTP handler in worker processes, so that a query
-    past its time limit is stopped (the process is killed and replaced), not left running."""
+class Busy(Exception):
+    """Every query process is taken and the queue is full: try again shortly."""
 
-    def __init__(self, graph_dir: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000, workers: int = 2) -> None:
+
+class Endpoint:
+    """Runs queries for the HTTP handler in worker processes.
+
+    * A query past its time limit is stopped: its process is killed and replaced.
+    * A process that dies (a query that crashed it or took more than its memory) is
+      replaced, never handed another query; the request gets a clear error.
+    * When every process is busy a spare one is started, up to ``max_workers``, so a
+      cheap query does not wait behind slow ones; past that, requests wait at most
+      ``queue_wait`` seconds and are then told to come back (HTTP 503, Retry-After).
+    * After a rebuild (the graph directory's current generation changes) queries go to
+      processes opened on the new store.
+    """
+
+    def __init__(self, graph_dir: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000, workers: int = 2,
+                 max_workers: int = 8, max_bytes: int = 64 << 20, max_memory: int = 2 << 30,
+                 queue_wait: float = 10.0) -> None:
         import multiprocessing as mp
         import queue
 
         open_store(graph_dir, read_only=True)  # a clear error now if there is no graph
-        self.store_path = str(Path(graph_dir) / "store")
+        self.graph_dir = Path(graph_dir)
         self.timeout = timeout
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self.max_memory = max_memory
+        self.workers = max(1, workers)
+        self.max_workers = max(self.workers, max_workers)
+        self.queue_wait = queue_wait
         self._ctx = mp.get_context("spawn")
+        self._lock = threading.Lock()
         self._idle: queue.Queue[Any] = queue.Queue()
         self._all: list[Any] = []
-        for _ in range(max(1, workers)):
+        self._starting = 0
+        self.generation = current_id(self.graph_dir)
+        for _ in range(self.workers):
             self._idle.put(self._spawn())
+
+    def _store_path(self) -> str:
+        return str((self.graph_dir / STORE).resolve())
 
     def _spawn(self) -> Any:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(child, self.store_path, self.max_rows), daemon=True)
+        proc = self._ctx.Process(target=_worker_main, daemon=True,
+                                 args=(child, self._store_path(), self.max_rows, self.max_bytes, self.max_memory))
         proc.start()
         child.close()
-        self._all.append(proc)
-        return proc, parent
+        with self._lock:
+            self._all.append(proc)
+        return proc, parent, self.generation
+
+    def _retire(self, proc: Any) -> None:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(timeout=5)
+        with self._lock:
+            if proc in self._all:
+                self._all.remove(proc)
+
+    def _spare(self) -> None:
+        """Start one more process in the background when none is idle, or when fewer than
+        ``workers`` are left (up to ``max_workers``)."""
+        with self._lock:
+            total = len(self._all) + self._starting
+            if total >= self.max_workers or (not self._idle.empty() and total >= self.workers):
+                return
+            self._starting += 1
+
+        def start() -> None:
+            try:
+                self._idle.put(self._spawn())
+            finally:
+                with self._lock:
+                    self._starting -= 1
+
+        threading.Thread(target=start, daemon=True).start()
 
     def close(self) -> None:
-        for proc in self._all:
+        with self._lock:
+            procs = list(self._all)
+        for proc in procs:
             if proc.is_alive():
                 proc.kill()
-        for proc in self._all:
+        for proc in procs:
             proc.join(timeout=5)
 
+    def _take(self) -> Any:
+        import queue
+
+        generation = current_id(self.graph_dir)
+        if generation != self.generation:  # rebuilt: processes on the old store are retired as they come
+            self.generation = generation
+        self._spare()
+        deadline = time.monotonic() + self.queue_wait
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Busy(f"all {self.max_workers} query processes are busy; try again in a few seconds") from None
+            proc, conn, gen = worker
+            if gen == self.generation and proc.is_alive():
+                return worker
+            self._retire(proc)
+            self._idle.put(self._spawn())
+
+    def _give_back(self, worker: Any) -> None:
+        proc, _, gen = worker
+        if gen != self.generation or not proc.is_alive() or self._idle.qsize() >= self.workers:
+            self._retire(proc)
+            self._spare()
+            return
+        self._idle.put(worker)
+
     def execute(self, text: str) -> tuple[list[str], list[list[Any]], bool | None, bool]:
-        word = forbidden_keyword(text)
-        if word:
-            raise PermissionError(f"{word} is not allowed: this endpoint is read-only and makes no requests to other hosts")
-        proc, conn = self._idle.get()
+        refused = refusal(text)
+        if refused:
+            status, message = refused
+            raise (PermissionError if status == 403 else QueryError)(message)
+        worker = self._take()
+        proc, conn, _ = worker
         try:
             conn.send(text)
             if not conn.poll(self.timeout):
-                proc.kill()
-                proc.join(timeout=5)
-                self._all.remove(proc)
-                proc, conn = self._spawn()
+                self._retire(proc)
                 raise TimeoutError(f"the query ran longer than {self.timeout:g} s and was stopped")
-            answer = conn.recv()
+            try:
+                answer = conn.recv()
+            except (EOFError, OSError):
+                self._retire(proc)
+                raise WorkerDied("the query stopped its query process (it crashed it, or needed more than the "
+                                 f"{self.max_memory >> 20} MB a query may use); the process was replaced") from None
         finally:
-            self._idle.put((proc, conn))
+            self._give_back(worker)
+        if answer[0] == "memory":
+            self._retire(proc)
+            raise WorkerDied(answer[1])
         if answer[0] == "error":
             raise QueryError(answer[1])
         _, columns, rows, boolean, truncated = answer
         return columns, [[_term_from_tuple(t) for t in r] for r in rows], boolean, truncated
+
+
+class WorkerDied(Exception):
+    """A query ended its query process; the process was replaced."""
 
 
 def _negotiate(accept: str, fmt: str | None) -> str:
@@ -253,10 +394,38 @@ def _negotiate(accept: str, fmt: str | None) -> str:
     return "json"
 
 
-def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
+#: names a request's Host header may give besides the address served on: a page on any
+#: other site cannot reach the endpoint by pointing its own name at 127.0.0.1 (DNS rebinding)
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+#: seconds a connection may stay silent (between requests, or within one) before it is closed
+IDLE_SECONDS = 15.0
+#: the largest query body accepted
+MAX_BODY = 1_000_000
+
+
+def make_handler(endpoint: Endpoint, allowed_hosts: frozenset[str] = LOOPBACK_NAMES,
+                 idle_timeout: float = IDLE_SECONDS) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "policykg-sparql"
         protocol_version = "HTTP/1.1"
+        timeout = idle_timeout
+
+        def handle_one_request(self) -> None:
+            try:
+                super().handle_one_request()
+            except TimeoutError:  # a silent client: drop the connection
+                self.close_connection = True
+
+        def parse_request(self) -> bool:
+            if not super().parse_request():
+                return False
+            host = self.headers.get("Host")
+            if host is not None and _host_name(host) not in allowed_hosts:
+                self._error(HTTPStatus.MISDIRECTED_REQUEST, f"this endpoint does not answer for the host {host!r}; "
+                                                            "start it with --allow-host NAME to serve that name")
+                self.close_connection = True
+                return False
+            return True
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet by default
             pass
@@ -272,15 +441,17 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-        def _error(self, status: HTTPStatus, message: str) -> None:
-            self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+        def _error(self, status: HTTPStatus, message: str, extra: dict[str, str] | None = None) -> None:
+            self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", extra)
 
         def _answer(self, text: str, fmt: str) -> None:
             try:
                 columns, rows, boolean, truncated = endpoint.execute(text)
             except PermissionError as exc:
                 return self._error(HTTPStatus.FORBIDDEN, str(exc))
-            except TimeoutError as exc:
+            except Busy as exc:
+                return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), {"Retry-After": "5"})
+            except (TimeoutError, WorkerDied) as exc:
                 return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
             except (SyntaxError, QueryError) as exc:
                 return self._error(HTTPStatus.BAD_REQUEST, f"bad query: {exc}")
@@ -329,9 +500,17 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             url = urlparse(self.path)
             if url.path != "/sparql":
                 return self._error(HTTPStatus.NOT_FOUND, "POST queries to /sparql")
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > 1_000_000:
-                return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too long")
+            declared = self.headers.get_all("Content-Length") or []
+            if len(declared) != 1:
+                self.close_connection = True
+                return self._error(HTTPStatus.LENGTH_REQUIRED, "give one Content-Length with the query")
+            if not declared[0].strip().isdigit():
+                self.close_connection = True
+                return self._error(HTTPStatus.BAD_REQUEST, f"Content-Length must be a number of bytes, not {declared[0]!r}")
+            length = int(declared[0])
+            if length > MAX_BODY:
+                self.close_connection = True
+                return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"query too long: at most {MAX_BODY:,} bytes")
             raw = self.rfile.read(length).decode("utf-8", errors="replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             qs = {k: v[-1] for k, v in parse_qs(url.query).items()}
@@ -352,15 +531,49 @@ def make_handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def make_server(graph_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, **kwargs: Any) -> ThreadingHTTPServer:
-    """A ready server (call ``serve_forever``); ``port=0`` picks a free port."""
+def _host_name(host: str) -> str:
+    """The name in a Host header, without its port (``[::1]:7878`` -> ``::1``)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def make_server(graph_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
+                allow_hosts: tuple[str, ...] = (), max_connections: int = 256, idle_timeout: float = IDLE_SECONDS,
+                **kwargs: Any) -> ThreadingHTTPServer:
+    """A ready server (call ``serve_forever``); ``port=0`` picks a free port.
+
+    Requests must name this server in their Host header: the address it serves on, a
+    loopback name, or one of ``allow_hosts``. At most ``max_connections`` connections are
+    open at once (others get 503 and are closed); silent ones close after
+    ``idle_timeout`` seconds."""
     endpoint = Endpoint(graph_dir, **kwargs)
+    allowed = LOOPBACK_NAMES | {host.lower()} | {h.lower() for h in allow_hosts}
+    slots = threading.BoundedSemaphore(max_connections)
 
     class Server(ThreadingHTTPServer):
         request_queue_size = 512  # many clients connecting at once
         daemon_threads = True
 
-    server = Server((host, port), make_handler(endpoint))
+        def process_request(self, request: Any, client_address: Any) -> None:
+            if not slots.acquire(blocking=False):
+                try:
+                    request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n"
+                                    b"Connection: close\r\n\r\n")
+                except OSError:
+                    pass
+                self.shutdown_request(request)
+                return
+            super().process_request(request, client_address)
+
+        def process_request_thread(self, request: Any, client_address: Any) -> None:
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                slots.release()
+
+    server = Server((host, port), make_handler(endpoint, frozenset(allowed), idle_timeout))
     server.endpoint = endpoint  # type: ignore[attr-defined]
     return server
 
