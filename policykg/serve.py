@@ -20,6 +20,7 @@ import csv
 import html
 import io
 import json
+import os
 import re
 import threading
 import time
@@ -195,6 +196,9 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    # what reaches this process's stderr is the engine's own report of running out of
+    # memory, once a line for each allocation that failed; the server reports it once
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     if max_memory:
         resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     store = ox.Store.read_only(store_path)
@@ -566,6 +570,13 @@ def make_server(graph_dir: str | Path, host: str = "127.0.0.1", port: int = 7878
                 self.shutdown_request(request)
                 return
             super().process_request(request, client_address)
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            import sys
+
+            if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+                return  # the client went away: nothing to report
+            super().handle_error(request, client_address)
 
         def process_request_thread(self, request: Any, client_address: Any) -> None:
             try:
