@@ -162,6 +162,8 @@ def validate(graph_dir: Path, show: bool) -> None:
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Rows returned at most per query.")
 @click.option("--max-memory", default=2048, show_default=True, type=int, help="MB of memory a query process may use.")
+@click.option("--max-response-mb", default=64, show_default=True, type=int,
+              help="MB of results a query may return (the rest is cut, as past --max-rows).")
 @click.option("--workers", default=2, show_default=True, type=int,
               help="Query processes kept ready (more are started, up to four times as many, while all are busy).")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
@@ -169,8 +171,8 @@ def validate(graph_dir: Path, show: bool) -> None:
 @click.option("--idle-timeout", default=15.0, show_default=True, type=float,
               help="Seconds a connection may stay silent before it is closed.")
 @_errors
-def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int, max_memory: int, workers: int,
-          allow_hosts: tuple[str, ...], idle_timeout: float) -> None:
+def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int, max_memory: int, max_response_mb: int,
+          workers: int, allow_hosts: tuple[str, ...], idle_timeout: float) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (and a query page at /).
 
     Example: policykg serve graph/ --port 7878
@@ -180,6 +182,7 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
     from .serve import make_server
 
     server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, max_memory=max_memory << 20,
+                         max_bytes=max_response_mb << 20,
                          workers=workers, max_workers=4 * workers, allow_hosts=allow_hosts, idle_timeout=idle_timeout)
 
     def stop(signum: int, frame: object) -> None:

@@ -84,7 +84,8 @@ def _serve(graph_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
 
 @pytest.fixture(scope="module")
 def server(graph: tuple[Path, Path]) -> Iterator[int]:
-    proc, port = _serve(graph[1], "--workers", "2", "--max-memory", "1024", "--timeout", "20", "--idle-timeout", "2")
+    proc, port = _serve(graph[1], "--workers", "2", "--max-memory", "1024", "--timeout", "8", "--idle-timeout", "2",
+                        "--max-response-mb", "1")
     yield port
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
@@ -196,3 +197,13 @@ def test_sigterm_stops_the_server_cleanly(graph: tuple[Path, Path]) -> None:
     assert proc.wait(timeout=30) == 0
     err = proc.stderr.read().decode() if proc.stderr else ""
     assert "Traceback" not in err and "EOFError" not in err
+
+
+def test_a_huge_response_is_cut_at_the_byte_limit(server: int) -> None:
+    """10,000 rows of 2 kB each would be a 20 MB answer; this server allows 1 MB."""
+    big = 'SELECT ?x WHERE { ?s ?p ?o BIND(CONCAT(STR(?s), "' + "填" * 700 + '") AS ?x) } LIMIT 10000'
+    status, headers, body = _request(server, "GET", "/sparql?" + urllib.parse.urlencode({"query": big}))
+    assert status == 200 and headers.get("X-Result-Truncated") == "true"
+    assert len(body) < 3 << 20
+    assert 100 < len(json.loads(body)["results"]["bindings"]) < 10_000
+
