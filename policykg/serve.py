@@ -246,15 +246,16 @@ class Endpoint:
     * A process that dies (a query that crashed it or took more than its memory) is
       replaced, never handed another query; the request gets a clear error.
     * When every process is busy a spare one is started, up to ``max_workers``, so a
-      cheap query does not wait behind slow ones; past that, requests wait at most
-      ``queue_wait`` seconds and are then told to come back (HTTP 503, Retry-After).
+      cheap query does not wait behind slow ones; past that, at most ``max_waiting``
+      requests wait, each at most ``queue_wait`` seconds; the others are told to come
+      back (HTTP 503, Retry-After).
     * After a rebuild (the graph directory's current generation changes) queries go to
       processes opened on the new store.
     """
 
     def __init__(self, graph_dir: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000, workers: int = 2,
                  max_workers: int = 8, max_bytes: int = 64 << 20, max_memory: int = 2 << 30,
-                 queue_wait: float = 10.0) -> None:
+                 queue_wait: float = 10.0, max_waiting: int | None = None) -> None:
         import multiprocessing as mp
         import queue
 
@@ -267,6 +268,8 @@ class Endpoint:
         self.workers = max(1, workers)
         self.max_workers = max(self.workers, max_workers)
         self.queue_wait = queue_wait
+        self.max_waiting = 4 * self.max_workers if max_waiting is None else max_waiting
+        self._waiting = 0
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._idle: queue.Queue[Any] = queue.Queue()
@@ -331,17 +334,26 @@ class Endpoint:
         if generation != self.generation:  # rebuilt: processes on the old store are retired as they come
             self.generation = generation
         self._spare()
-        deadline = time.monotonic() + self.queue_wait
-        while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise Busy(f"all {self.max_workers} query processes are busy; try again in a few seconds") from None
-            proc, conn, gen = worker
-            if gen == self.generation and proc.is_alive():
-                return worker
-            self._retire(proc)
-            self._idle.put(self._spawn())
+        busy = f"all {self.max_workers} query processes are busy; try again in a few seconds"
+        with self._lock:
+            if self._idle.empty() and self._waiting >= self.max_waiting:
+                raise Busy(busy)  # the queue is full
+            self._waiting += 1
+        try:
+            deadline = time.monotonic() + self.queue_wait
+            while True:
+                try:
+                    worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise Busy(busy) from None
+                proc, conn, gen = worker
+                if gen == self.generation and proc.is_alive():
+                    return worker
+                self._retire(proc)
+                self._idle.put(self._spawn())
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def _give_back(self, worker: Any) -> None:
         proc, _, gen = worker

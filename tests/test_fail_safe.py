@@ -146,24 +146,26 @@ def test_identical_documents_under_two_names_are_two_valid_documents(tmp_path: P
     assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
 
 
+@pytest.mark.parametrize("code, advice", [("ENOSPC", "Free some space"), ("EACCES", "Check that you may write there")])
 def test_a_full_disk_is_one_line_not_a_traceback(one_doc_graph: tuple[Path, Path], samples_dir: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 monkeypatch: pytest.MonkeyPatch, code: str, advice: str) -> None:
     import errno
 
     import policykg.build
 
     docs, out = one_doc_graph
     shutil.copy(samples_dir / "luhe-2021-old-areas-work-plan.txt", docs)
+    number = getattr(errno, code)
 
     def full(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "dataset.nq"))
+        raise OSError(number, os.strerror(number), str(out / "dataset.nq"))
 
     monkeypatch.setattr(policykg.build, "write_dataset_files", full)
     res = CliRunner().invoke(main, ["build", str(docs), "-o", str(out), "-q"])
     assert res.exit_code == 1
     assert "Traceback" not in res.output and isinstance(res.exception, SystemExit)
     line = res.output.strip()
-    assert line.count("\n") == 0 and "dataset.nq: No space left on device. Free some space" in line
+    assert line.count("\n") == 0 and f"dataset.nq: {os.strerror(number)}. {advice}" in line
     # the document finished before the disk filled is not extracted again
     monkeypatch.undo()
     res = CliRunner().invoke(main, ["build", str(docs), "-o", str(out), "-q"])

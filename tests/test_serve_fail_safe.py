@@ -207,3 +207,20 @@ def test_a_huge_response_is_cut_at_the_byte_limit(server: int) -> None:
     assert len(body) < 3 << 20
     assert 100 < len(json.loads(body)["results"]["bindings"]) < 10_000
 
+
+
+def test_when_every_process_is_busy_the_queue_is_bounded(graph: tuple[Path, Path]) -> None:
+    from policykg.serve import serve_in_thread, stop
+
+    server, _ = serve_in_thread(graph[1], workers=1, max_workers=1, max_waiting=0, timeout=8)
+    port = server.server_address[1]
+    try:
+        slow = threading.Thread(target=_query, args=(port, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
+        slow.start()
+        time.sleep(1.0)
+        status, headers, body = _request(port, "GET", "/sparql?query=ASK%7B%7D")
+        assert status == 503 and headers.get("Retry-After") == "5" and b"busy" in body
+        slow.join()
+        assert _query(port, "ASK {}")[0] == 200  # free again
+    finally:
+        stop(server)
