@@ -268,7 +268,7 @@ class Endpoint:
         self.workers = max(1, workers)
         self.max_workers = max(self.workers, max_workers)
         self.queue_wait = queue_wait
-        self.max_waiting = 4 * self.max_workers if max_waiting is None else max_waiting
+        self.max_waiting = 256 if max_waiting is None else max_waiting  # as many as connections
         self._waiting = 0
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
