@@ -60,26 +60,12 @@ class NewGeneration:
 
     def __init__(self, graph_dir: str | Path) -> None:
         self.out = Path(graph_dir)
-        root = self.out / GENERATIONS
-        root.mkdir(parents=True, exist_ok=True)
-        self._tidy(self.out)
-        now = current(self.out)
-        numbered = sorted((p for p in root.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
-        self.dir = root / f"{int(numbered[-1].name) + 1 if numbered else 1:06d}"
+        (self.out / GENERATIONS).mkdir(parents=True, exist_ok=True)
+        numbered = _tidy(self.out)
+        self.dir = self.out / GENERATIONS / f"{int(numbered[-1].name) + 1 if numbered else 1:06d}"
         self.dir.mkdir()
-        if now is not None:
+        if numbered:
             link_published(self.out)  # finish the move of a graph directory from before generations
-
-    @staticmethod
-    def _tidy(graph_dir: Path) -> None:
-        """Remove every generation but the current one and the newest one before it."""
-        root = graph_dir / GENERATIONS
-        now = current(graph_dir)
-        numbered = sorted((p for p in root.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
-        keep = set() if now is None else {now, *[p.resolve() for p in numbered if int(p.name) < int(now.name)][-1:]}
-        for p in root.iterdir():
-            if p.resolve() not in keep:
-                shutil.rmtree(p, ignore_errors=True) if p.is_dir() and not p.is_symlink() else p.unlink(missing_ok=True)
 
     def switch(self) -> None:
         """Make this generation the current one, in one rename."""
@@ -90,10 +76,29 @@ class NewGeneration:
         os.replace(tmp, self.out / CURRENT)
         _sync(self.out)
         link_published(self.out)
-        self._tidy(self.out)
+        _tidy(self.out)
 
     def abort(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _tidy(graph_dir: Path) -> list[Path]:
+    """Remove every generation but the current one and the newest one before it; return
+    those kept, oldest first."""
+    now = current(graph_dir)
+    numbered = sorted((p for p in (graph_dir / GENERATIONS).iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    keep = [] if now is None else [*[p.resolve() for p in numbered if int(p.name) < int(now.name)][-1:], now]
+    for p in (graph_dir / GENERATIONS).iterdir():
+        if p.resolve() not in keep:
+            _remove(p)
+    return keep
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def link_published(graph_dir: Path) -> None:
@@ -107,9 +112,9 @@ def link_published(graph_dir: Path) -> None:
             continue
         if path.is_symlink() or path.exists():
             aside = graph_dir / f".{name}.old"
-            shutil.rmtree(aside, ignore_errors=True) if aside.is_dir() else aside.unlink(missing_ok=True)
+            _remove(aside)
             os.replace(path, aside)
-            shutil.rmtree(aside, ignore_errors=True) if aside.is_dir() and not aside.is_symlink() else aside.unlink()
+            _remove(aside)
         tmp = graph_dir / f".{name}.link"
         tmp.unlink(missing_ok=True)
         os.symlink(want, tmp)
@@ -117,8 +122,7 @@ def link_published(graph_dir: Path) -> None:
 
 
 def _sync(folder: Path) -> None:
-    """Flush a folder's entries to disk (so the rename that follows cannot be seen
-    before the files it points to)."""
+    """Flush a folder's entries (names, renames) to disk."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
