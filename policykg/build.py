@@ -300,11 +300,6 @@ class _Parts:
             self.dir.mkdir(parents=True)
             _atomic_write(stamp, version)
 
-    # Part files are named by document id alone: a name of any length or in any
-    # characters gives a file name of 16 hex digits and a suffix.
-    def stem(self, doc_id: str) -> Path:
-        return self.dir / doc_id
-
     def files(self, doc_id: str) -> tuple[Path, Path, Path]:
         """The N-Quads, TriG and shared N-Quads of one document."""
         return part_files(self.out, doc_id)
@@ -382,7 +377,9 @@ _PART_SUFFIXES = (".shared.nq", ".nq", ".trig", ".extraction.json", ".json")
 
 
 def part_files(graph_dir: Path, doc_id: str) -> tuple[Path, Path, Path]:
-    """One document's N-Quads, TriG and shared N-Quads in ``graph_dir/parts/``."""
+    """One document's N-Quads, TriG and shared N-Quads in ``graph_dir/parts/``. Part files
+    are named by document id alone: a name of any length or in any characters gives a file
+    name of 16 hex digits and a suffix."""
     stem = Path(graph_dir) / PARTS / doc_id
     return stem.with_name(doc_id + ".nq"), stem.with_name(doc_id + ".trig"), stem.with_name(doc_id + ".shared.nq")
 
@@ -396,8 +393,7 @@ def extraction_file_names(documents: Iterable[DocumentSummary]) -> dict[str, str
     with ``/`` as ``__`` and ``.json`` added; the document id is added too where that
     name would be too long or would be another document's (``x/y.txt`` and ``x__y.txt``)."""
     documents = list(documents)
-    flat = {d.doc_id: d.name.replace("/", "__").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            for d in documents}
+    flat = {d.doc_id: d.name.replace("/", "__") for d in documents}  # names are printable (see shown)
     seen = Counter(flat.values())
     out = {}
     for doc_id, name in flat.items():
