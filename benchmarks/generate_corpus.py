@@ -23,8 +23,8 @@ import random
 import re
 from pathlib import Path
 
-from policykg.build import load_extractions
-from policykg.gazetteer import _codes
+from policykg.graphdir import load_extractions
+from policykg.pipeline.gazetteer import _codes
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPARTMENTS = [
@@ -55,11 +55,10 @@ def sentence_pool() -> list[str]:
 
 
 def _sample_graph() -> Path:
-    graph = ROOT / "graph"
-    if not (graph / "extractions").is_dir():
-        from policykg.build import build_corpus
+    from policykg.build import build_corpus
 
-        build_corpus([ROOT / "data" / "samples"], graph)
+    graph = ROOT / "graph"
+    build_corpus([ROOT / "data" / "samples"], graph)  # incremental: nothing to do when it is current
     return graph
 
 

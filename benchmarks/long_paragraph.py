@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from policykg.extract import extract_text
+from policykg.pipeline import extract_text
 
 SENTENCE = "推进农村公路建设，完善基础设施，县交通运输局负责。加强饮水安全，责任单位：县水务局；"
 

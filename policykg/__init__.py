@@ -12,16 +12,18 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import PolicyKGError
+from policykg.errors import PolicyKGError
 
 if TYPE_CHECKING:
-    from .extract import extract_document, extract_text
-    from .ingest import read_document
+    from policykg.pipeline import extract_document, extract_text, process_document, process_file
+    from policykg.pipeline.ingest import read_document
 
-__all__ = ["__version__", "PolicyKGError", "extract_document", "extract_text", "read_document"]
+__all__ = ["__version__", "PolicyKGError", "extract_document", "extract_text", "process_document", "process_file",
+           "read_document"]
 
 #: loaded on first use, so that querying, serving and exporting a graph do not import spaCy
-_LAZY = {"extract_document": ".extract", "extract_text": ".extract", "read_document": ".ingest"}
+_LAZY = {"extract_document": ".pipeline", "extract_text": ".pipeline", "process_document": ".pipeline",
+         "process_file": ".pipeline", "read_document": ".pipeline.ingest"}
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
 import signal
 import stat
 import time
@@ -20,45 +19,20 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .atomic import write_bytes, write_text
-from .errors import BuildLockedError, GraphNotBuiltError, IngestError, InputError
-from .extract import extract_document
-from .extract.pipeline import PIPELINE_VERSION
-from .generation import EXTRACTIONS, MANIFEST, NewGeneration
-from .ingest import read_document, supported
-from .rdf import graph_iri
-from .records import Extraction, Problem, document_id, extraction_from_dict
-from .resolve import resolve_units
-from .store import STORE, DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
-
-PARTS = "parts"
-
-
-@dataclass
-class DocumentSummary:
-    name: str
-    sha256: str
-    format: str
-    encoding: str | None
-    tasks: int
-    assignments: int
-    warnings: list[str]
-    #: the self-check (see policykg.extract.selfcheck): responsibility clauses found and
-    #: scoped, coverage, and whether the document was understood at all
-    clauses: int = 0
-    coverage: float = 1.0
-    leftovers: int = 0
-    understood: bool = True
-
-    @property
-    def doc_id(self) -> str:
-        return document_id(self.name, self.sha256)
+from policykg import __version__
+from policykg.atomic import write_text
+from policykg.errors import BuildLockedError, IngestError, InputError
+from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration
+from policykg.graphdir import DocumentSummary, Parts
+from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
+from policykg.pipeline.ingest import supported
+from policykg.records import Problem
+from policykg.store import STORE, DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
 
 
 @dataclass
@@ -167,18 +141,10 @@ def _regular_file(path: Path, problems: list[Problem]) -> bool:
     return True
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    write_text(path, text)
-
-
-def extract_file(path: Path, name: str, encoding: str | None = None) -> tuple[Extraction, str | None] | Problem:
-    """Read, extract and resolve one file; a problem (never an exception) when it cannot be read."""
+def process_one(path: Path, name: str, encoding: str | None = None) -> Processed | Problem:
+    """The pipeline over one file; a problem (never an exception) when it cannot be read."""
     try:
-        doc = read_document(path, encoding=encoding)
-        doc = replace(doc, name=name)
-        ex = extract_document(doc)
-        ex = replace(ex, units={k: v["id"] or "" for k, v in resolve_units(ex).items()})
-        return ex, doc.encoding
+        return process_file(path, name=name, encoding=encoding)
     except IngestError as exc:
         return Problem(shown(path), f"skipped: {exc.problem}. {exc.advice}", "error")
     except Exception as exc:  # a bug must not lose the rest of the corpus
@@ -197,19 +163,19 @@ class Built:
 def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Problem]:
     """Extract one file and serialize everything written for it (runs in a worker)."""
     path, name, encoding = job
-    outcome = extract_file(path, name, encoding)
-    if isinstance(outcome, Problem):
-        return name, outcome
-    ex, encoding_used = outcome
+    done = process_one(path, name, encoding)
+    if isinstance(done, Problem):
+        return name, done
+    ex = done.extraction
     try:
-        rdf = document_rdf(ex)
+        rdf = document_rdf(ex.doc_id, done.quads)
     except Exception as exc:  # a bug must not lose the rest of the corpus
         return name, Problem(shown(path), f"skipped: internal error {exc.__class__.__name__}: {exc}. Please report it", "error")
     summary = DocumentSummary(
         name=name,
         sha256=ex.sha256,
         format=ex.format,
-        encoding=encoding_used,
+        encoding=done.document.encoding,
         tasks=len(ex.tasks),
         assignments=sum(len(t.mentions) for t in ex.tasks),
         warnings=list(ex.warnings),
@@ -279,130 +245,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-class _Parts:
-    """``graph/parts/``: what was written for each document, keyed by its file name and
-    sha256, so an unchanged document is never extracted again, and a build that was
-    interrupted resumes where it stopped. A new extractor version starts afresh."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.dir = out / PARTS
-        stamp = self.dir / "VERSION"
-        version = f"{__version__} {PIPELINE_VERSION}\n"
-        try:
-            fresh = stamp.read_text(encoding="utf-8") != version
-        except OSError:
-            fresh = True
-        if fresh:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir.mkdir(parents=True)
-            _atomic_write(stamp, version)
-
-    def files(self, doc_id: str) -> tuple[Path, Path, Path]:
-        """The N-Quads, TriG and shared N-Quads of one document."""
-        return part_files(self.out, doc_id)
-
-    def extraction(self, doc_id: str) -> Path:
-        return self.dir / f"{doc_id}.extraction.json"
-
-    def reusable(self, name: str, sha: str) -> DocumentSummary | None:
-        """The summary of a document built before from the same bytes, or None."""
-        doc_id = document_id(name, sha)
-        try:
-            data = json.loads((self.dir / f"{doc_id}.json").read_text(encoding="utf-8"))
-            needed = (*self.files(doc_id), self.extraction(doc_id))
-            if data["sha256"] != sha or data["name"] != name or not all(p.exists() for p in needed):
-                return None
-            return DocumentSummary(**data)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def write(self, built: Built) -> None:
-        """Write one document's extraction and parts; the summary last, as the mark that
-        the rest is complete."""
-        s = built.summary
-        _atomic_write(self.extraction(s.doc_id), built.extraction_json)
-        for path, data in zip(self.files(s.doc_id), (built.rdf.graph, built.rdf.trig, built.rdf.shared)):
-            write_bytes(path, data)
-        _atomic_write(self.dir / f"{s.doc_id}.json", json.dumps(s.__dict__, ensure_ascii=False))
-
-    def publish(self, keep: list[DocumentSummary], final: Path) -> None:
-        """Fill the new generation's ``extractions/`` with the extractions of these
-        documents (each file a hard link to its part)."""
-        final.mkdir(parents=True, exist_ok=True)
-        names = extraction_file_names(keep)
-        for s in keep:
-            src, dst = self.extraction(s.doc_id), final / names[s.doc_id]
-            try:
-                os.link(src, dst)
-            except OSError:  # no hard links here: copy
-                shutil.copyfile(src, dst)
-
-    # The shared graph the store holds, as N-Quads and TriG, kept from the last build so
-    # that the next one need not read it back from the store nor serialise it again. The
-    # pending mark covers a build stopped between keeping it and swapping its store in.
-    _SHARED = ("shared.nq", "shared.trig")
-
-    def shared(self) -> tuple[bytes, bytes] | None:
-        """The shared graph's N-Quads and TriG as the store holds them, if known."""
-        if (self.dir / "shared.pending").exists():
-            return None
-        try:
-            nq, trig = ((self.dir / n).read_bytes() for n in self._SHARED)
-        except OSError:
-            return None
-        return nq, trig
-
-    def keep_shared(self, nquads: bytes, trig: bytes) -> None:
-        """Keep the shared graph of the store about to be swapped in (then ``shared_committed``)."""
-        write_text(self.dir / "shared.pending", "")
-        for name, data in zip(self._SHARED, (nquads, trig)):
-            write_bytes(self.dir / name, data)
-
-    def shared_committed(self) -> None:
-        (self.dir / "shared.pending").unlink(missing_ok=True)
-
-    def prune(self, keep: list[DocumentSummary]) -> None:
-        """Remove the parts of documents no longer in the build."""
-        stems = {s.doc_id for s in keep}
-        for p in self.dir.iterdir():
-            base = next((p.name[: -len(x)] for x in _PART_SUFFIXES if p.name.endswith(x)), None)
-            if p.name not in ("VERSION", "shared.pending", *self._SHARED) and base not in stems:
-                p.unlink(missing_ok=True)
-
-
-_PART_SUFFIXES = (".shared.nq", ".nq", ".trig", ".extraction.json", ".json")
-
-
-def part_files(graph_dir: Path, doc_id: str) -> tuple[Path, Path, Path]:
-    """One document's N-Quads, TriG and shared N-Quads in ``graph_dir/parts/``. Part files
-    are named by document id alone: a name of any length or in any characters gives a file
-    name of 16 hex digits and a suffix."""
-    stem = Path(graph_dir) / PARTS / doc_id
-    return stem.with_name(doc_id + ".nq"), stem.with_name(doc_id + ".trig"), stem.with_name(doc_id + ".shared.nq")
-
-
-#: longest document name kept whole in an extraction's file name (in bytes, of 255 allowed)
-_NAME_BYTES = 150
-
-
-def extraction_file_names(documents: Iterable[DocumentSummary]) -> dict[str, str]:
-    """doc id -> the file name of its extraction in ``extractions/``: the document's name
-    with ``/`` as ``__`` and ``.json`` added; the document id is added too where that
-    name would be too long or would be another document's (``x/y.txt`` and ``x__y.txt``)."""
-    documents = list(documents)
-    flat = {d.doc_id: d.name.replace("/", "__") for d in documents}  # names are printable (see shown)
-    seen = Counter(flat.values())
-    out = {}
-    for doc_id, name in flat.items():
-        if seen[name] > 1 or len(name.encode("utf-8")) > _NAME_BYTES:
-            while len(name.encode("utf-8")) > _NAME_BYTES:
-                name = name[:-1]
-            name = f"{name}.{doc_id}"
-        out[doc_id] = name + ".json"
-    return out
 
 
 def build_corpus(
@@ -509,7 +351,7 @@ def _build(
     if on_files:
         on_files(len(files))
     report = BuildReport(out_dir=str(out), problems=problems)
-    parts = _Parts(out)
+    parts = Parts(out, PIPELINE_VERSION)
     in_store = stored_documents(out)
     summaries: dict[str, DocumentSummary] = {}
     todo: list[tuple[Path, str]] = []
@@ -535,7 +377,7 @@ def _build(
             if isinstance(outcome, Problem):
                 report.problems.append(outcome)
             else:
-                parts.write(outcome)
+                parts.write(outcome.summary, outcome.extraction_json, outcome.rdf)
                 update.add(outcome.summary.doc_id, outcome.rdf.graph)
                 summaries[name] = outcome.summary
                 report.processed.append(name)
@@ -560,7 +402,7 @@ def _build(
         parts.publish(report.documents, gen.dir / EXTRACTIONS)
         kill_point("extractions-written")
         report.seconds = time.perf_counter() - t0
-        _atomic_write(gen.dir / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        write_text(gen.dir / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         kill_point("manifest-written")
         if cached != (shared, shared_trig):
             parts.keep_shared(shared, shared_trig)
@@ -609,27 +451,3 @@ def manifest(report: BuildReport) -> dict[str, Any]:
         },
         "problems": [p.__dict__ for p in report.problems],
     }
-
-
-def document_graph_files(graph_dir: str | Path) -> list[tuple[str, Path]]:
-    """Each document's named graph IRI and its N-Quads part file, as the last build wrote them."""
-    out = Path(graph_dir)
-    try:
-        inputs = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["inputs"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise GraphNotBuiltError(f"{graph_dir}: no usable {MANIFEST} here ({exc}). Run `policykg build DOCS_DIR -o {graph_dir}` first") from None
-    try:
-        return [(graph_iri(d["doc_id"]).value, part_files(out, d["doc_id"])[0]) for d in inputs]
-    except (KeyError, TypeError):
-        raise GraphNotBuiltError(f"{graph_dir}: {MANIFEST} was written by an older policykg. Build again: `policykg build DOCS_DIR -o {graph_dir}`") from None
-
-
-def load_extractions(graph_dir: str | Path) -> list[Extraction]:
-    """The extractions a build wrote, in document-name order."""
-    ext_dir = Path(graph_dir) / EXTRACTIONS
-    if not ext_dir.is_dir():
-        raise GraphNotBuiltError(
-            f"{graph_dir}: no built graph here (no {EXTRACTIONS}/ folder). Run `policykg build DOCS_DIR -o {graph_dir}` first"
-        )
-    out = [extraction_from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(ext_dir.glob("*.json"))]
-    return sorted(out, key=lambda e: e.doc)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 
-from .errors import PolicyKGError
+from policykg.errors import PolicyKGError
 
 
 @contextmanager

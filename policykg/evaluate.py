@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GoldFormatError
-from .records import ROLES, Extraction
-from .textview import squash
+from policykg.errors import GoldFormatError
+from policykg.records import ROLES, Extraction
+from policykg.text.textview import squash
 
 
 @dataclass
@@ -247,3 +247,27 @@ def evaluate(gold_dir: str | Path, project: Mapping[str, list[dict[str, Any]]]) 
         docs.append(score)
         micro.add(score)
     return Evaluation(docs, micro, missing)
+
+
+def _f(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def format_scores(rows: list[dict[str, Any]]) -> str:
+    """The evaluation table as aligned text (role-aware P/R/F1, unit-only F1, task recall;
+    a role with no gold assignments in a document shows ``-``)."""
+    head = ("document", "P", "R", "F1", "unit F1", "task R", "lead F1", "supp F1", "resp F1", "gold")
+    lines = [head]
+    for r in rows:
+        lines.append((
+            r["doc"], f"{r['P']:.3f}", f"{r['R']:.3f}", f"{r['F1']:.3f}", f"{r['unit_F1']:.3f}",
+            f"{r['task_recall']:.3f}", *(_f(r[f"{role}_F1"]) for role in ("lead", "support", "responsible")),
+            str(r["gold_assignments"]),
+        ))
+    widths = [max(len(str(row[i])) for row in lines) for i in range(len(head))]
+    out = []
+    for n, row in enumerate(lines):
+        if n == len(lines) - 1:
+            out.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
+        out.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+    return "\n".join(out)

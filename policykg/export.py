@@ -14,8 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .records import Extraction
-from .resolve import canonical_name
+from policykg.records import Extraction, task_id
 
 ASSIGNMENT_FIELDS = (
     "doc", "task", "task_title", "task_text", "section", "role", "mention", "unit", "unit_label",
@@ -25,18 +24,13 @@ PLACE_FIELDS = ("doc", "name", "type", "parent", "start", "end", "jurisdiction")
 PAIRING_FIELDS = ("doc", "helper", "helped", "kind", "start", "end", "jurisdiction")
 
 
-def task_id(ex: Extraction, key: str) -> str:
-    """A stable task id: the document id and the task's key."""
-    return f"{ex.doc_id}#{key}"
-
-
 def assignment_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
     """Rows for ``export assignments``."""
     for ex in extractions:
         for t in ex.tasks:
             base = {
                 "doc": ex.doc,
-                "task": task_id(ex, t.key),
+                "task": task_id(ex.doc_id, t.key),
                 "task_title": t.title,
                 "task_text": t.text,
                 "section": t.section,
@@ -49,12 +43,13 @@ def assignment_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any
                 yield {**base, "role": None, "mention": None, "unit": None, "unit_label": None,
                        "start": None, "end": None, "prose": None}
             for m in t.mentions:
+                unit = ex.units.get(m.name)
                 yield {
                     **base,
                     "role": m.role,
                     "mention": m.text,
-                    "unit": ex.units.get(m.name),
-                    "unit_label": canonical_name(m.name, ex.policy.jurisdiction, ex.aliases)[0],
+                    "unit": unit.id if unit else None,
+                    "unit_label": unit.label if unit else None,
                     "start": m.start,
                     "end": m.end,
                     "prose": m.prose,

@@ -25,7 +25,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .store import NQUADS, STORE, TRIG
+from policykg.store import NQUADS, STORE, TRIG
 
 GENERATIONS = "generations"
 CURRENT = "current"

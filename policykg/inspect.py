@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import hashlib
 
-from .extract import Trace, trace_document
-from .records import Extraction, SourceDocument, Task
-from .structure.outline import Node
+from policykg.pipeline import trace_document
+from policykg.pipeline.extract import Trace
+from policykg.pipeline.structure.outline import Node
+from policykg.records import Extraction, SourceDocument, Task
 
 ROLE_NAMES = ("lead", "support", "responsible")
 
@@ -115,7 +116,7 @@ def inspect_document(doc: SourceDocument) -> str:
 
 def inspect_text(text: str, *, name: str = "text.txt") -> str:
     """:func:`inspect_document` for a string, as if it were a UTF-8 .txt file."""
-    from .ingest.text import line_blocks
+    from policykg.pipeline.ingest.text import line_blocks
 
     doc = SourceDocument(name, name, hashlib.sha256(text.encode()).hexdigest(), "txt", "utf-8", text,
                          tuple(line_blocks(text)))

@@ -6,9 +6,12 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
 
+from policykg.records import ID_BASE
+
 BASE = "https://w3id.org/policykg/"
+assert ID_BASE.startswith(BASE)
 ONTOLOGY_IRI = BASE + "ontology"
-ID = Namespace(BASE + "id/")
+ID = Namespace(ID_BASE)
 UT = Namespace(BASE + "unit-type/")
 TH = Namespace(BASE + "theme/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")

@@ -7,6 +7,7 @@ a document, so ``doc.text[m.start:m.end] == m.text`` for every mention ``m``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -73,6 +74,42 @@ def document_id(name: str, sha256: str) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
+# --- ids: one scheme for every output ------------------------------------------
+# An id is the key of the thing's IRI (``…/id/task/<id>``): path segments with
+# Chinese kept and unsafe characters percent-encoded, so export, DataFrames,
+# query results and the graph name a task or unit the same way.
+
+_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/#?\[\]]")
+
+
+#: data IRIs are ``ID_BASE + kind + "/" + id`` (see :func:`policykg.pipeline.rdf.iri`)
+ID_BASE = "https://w3id.org/policykg/id/"
+
+
+def graph_name(doc_id: str) -> str:
+    """The IRI of the named graph that holds one document's statements."""
+    return ID_BASE + "graph/" + doc_id
+
+
+def local_id(*parts: str) -> str:
+    """Segments joined by ``/``, each with unsafe characters percent-encoded.
+
+    >>> local_id("遂溪县", "县财政局"), local_id("a b/c")
+    ('遂溪县/县财政局', 'a%20b%2Fc')
+    """
+    return "/".join(_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), p) for p in parts)
+
+
+def task_id(doc_id: str, key: str) -> str:
+    """A task's id: its document's id and its key (``3f2a…/body-002``)."""
+    return local_id(doc_id, key)
+
+
+def unit_id(jurisdiction: str | None, label: str) -> str:
+    """A unit's id: its jurisdiction (``-`` when none) and canonical name (``遂溪县/县财政局``)."""
+    return local_id(jurisdiction or "-", label)
+
+
 @dataclass(frozen=True)
 class Mention:
     """A unit named in a task, with its role and exact source span."""
@@ -128,6 +165,8 @@ class Task:
     number: str | None = None
     #: for a table row: its cells in document order (the 序号 cell left out)
     cells: tuple[str, ...] = ()
+    #: theme concept IRIs, set by resolve
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +240,35 @@ class SelfCheck:
 
 
 @dataclass(frozen=True)
+class ResolvedUnit:
+    """A unit as the graph names it (set by resolve): its canonical name within a
+    jurisdiction, the rule that made it, and its kind and type."""
+
+    label: str
+    jurisdiction: str | None
+    #: the abbreviation-table row or rule that turned the mention into ``label`` (None: as written)
+    rule: str | None = None
+    #: the kind of body (``PartyOrgan``, ``GovernmentDepartment`` …: a class of the ontology)
+    kind: str = "GovernmentDepartment"
+    #: the unit-type concept IRI (ontology/unit-types.ttl)
+    type: str = ""
+    #: towns a collective unit (各镇人民政府) stands for
+    member_places: tuple[str, ...] = ()
+    #: the city bureau a county branch (市生态环境局遂溪分局) belongs to
+    parent: ResolvedUnit | None = None
+
+    @property
+    def id(self) -> str:
+        return unit_id(self.jurisdiction, self.label)
+
+
+def _unit_from_dict(data: dict[str, Any]) -> ResolvedUnit:
+    parent = data.get("parent")
+    return ResolvedUnit(**{**data, "member_places": tuple(data.get("member_places", ())),
+                           "parent": _unit_from_dict(parent) if parent else None})
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything extracted from one document."""
 
@@ -213,7 +281,8 @@ class Extraction:
     places: tuple[Place, ...] = ()
     pairings: tuple[Pairing, ...] = ()
     warnings: tuple[str, ...] = ()
-    units: dict[str, str] = field(default_factory=dict)
+    #: every unit name the document uses (issuers, doers, assessors, helpers) → the unit (set by resolve)
+    units: dict[str, ResolvedUnit] = field(default_factory=dict)
     #: abbreviations the document defines, and names completed from a list (东简 → 东简街道)
     aliases: dict[str, str] = field(default_factory=dict)
     check: SelfCheck = field(default_factory=SelfCheck)
@@ -243,6 +312,7 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
                 "persons": tuple(Person(**x) for x in t.get("persons", ())),
                 "assessors": tuple(Mention(**x) for x in t.get("assessors", ())),
                 "cells": tuple(t.get("cells", ())),
+                "themes": tuple(t.get("themes", ())),
             }
         )
         for t in data["tasks"]
@@ -266,7 +336,7 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
         places=tuple(Place(**x) for x in data["places"]),
         pairings=tuple(Pairing(**x) for x in data["pairings"]),
         warnings=tuple(data["warnings"]),
-        units=dict(data.get("units", {})),
+        units={k: _unit_from_dict(v) for k, v in data.get("units", {}).items()},
         aliases=dict(data.get("aliases", {})),
         check=_check_from_dict(data.get("check")),
     )
@@ -288,7 +358,7 @@ def _check_from_dict(data: dict[str, Any] | None) -> SelfCheck:
 # These records hold TextViews (cleaned text with offsets into the source),
 # so they stay in memory between structure and extract and are not serialised.
 
-from .textview import TextView  # noqa: E402
+from policykg.text.textview import TextView  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -322,7 +392,7 @@ class TaskDraft:
 @dataclass(frozen=True)
 class Structure:
     """The layout of one document: its metadata and its outline (the root node of
-    :class:`policykg.structure.outline.Node`, paragraphs and table rows under it)."""
+    :class:`policykg.pipeline.structure.outline.Node`, paragraphs and table rows under it)."""
 
     policy: Policy
     outline: Any

@@ -29,10 +29,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import PolicyKGError
-from .namespace import PREFIXES
-from .query import QueryError, Result, _value, with_values
-from .rdf import GRAPH_PREFIX, SHARED_GRAPH
+from policykg.errors import PolicyKGError
+from policykg.namespace import PREFIXES
+from policykg.pipeline.rdf import GRAPH_PREFIX, SHARED_GRAPH
+from policykg.query import QueryError, Result, _value, with_values
 
 #: how long one request may take
 TIMEOUT = 300.0
@@ -186,8 +186,8 @@ def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
     shared graphs from the store, the documents' graphs from their part files."""
     from functools import partial
 
-    from .build import document_graph_files
-    from .store import ONTOLOGY_GRAPH, open_store
+    from policykg.graphdir import document_graph_files
+    from policykg.store import ONTOLOGY_GRAPH, open_store
 
     store = open_store(graph_dir, read_only=True)
     for g in (ONTOLOGY_GRAPH, SHARED_GRAPH):
@@ -198,7 +198,7 @@ def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
 
 
 def _part_triples(path: Path, graph: str) -> bytes:
-    from .store import nquads_as_triples
+    from policykg.store import nquads_as_triples
 
     try:
         return nquads_as_triples(path.read_bytes(), graph)

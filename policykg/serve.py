@@ -34,10 +34,10 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
-from .generation import current_id
-from .namespace import PREFIXES
-from .query import QueryError, bind_params, check_nesting, get_query, list_queries, tokens, with_values
-from .store import STORE, open_store
+from policykg.generation import current_id
+from policykg.namespace import PREFIXES
+from policykg.query import QueryError, bind_params, check_nesting, get_query, list_queries, tokens, with_values
+from policykg.store import STORE, open_store
 
 MEDIA = {
     "json": "application/sparql-results+json",

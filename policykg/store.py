@@ -17,16 +17,18 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
-from .atomic import open_atomic
-from .errors import GraphNotBuiltError
-from .namespace import ONTOLOGY_IRI, PREFIXES
-from .paths import ONTOLOGY_DIR, resource
-from .rdf import GRAPH_PREFIX, SHARED_GRAPH, extraction_quads, graph_iri
-from .records import Extraction
+from policykg.atomic import open_atomic
+from policykg.errors import GraphNotBuiltError
+from policykg.namespace import ONTOLOGY_IRI, PREFIXES
+from policykg.paths import ONTOLOGY_DIR, resource
+from policykg.pipeline.rdf import GRAPH_PREFIX, SHARED_GRAPH, graph_iri
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 STORE = "store"
 NQUADS = "dataset.nq"
@@ -101,12 +103,13 @@ def trig_header() -> bytes:
     return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(PREFIXES.items())).encode("utf-8")
 
 
-def document_rdf(ex: Extraction) -> DocumentRDF:
-    """Serialize one extraction: its named graph (N-Quads and TriG) and its shared statements."""
-    g = graph_iri(ex.doc_id)
+def document_rdf(doc_id: str, quads: Iterable[ox.Quad]) -> DocumentRDF:
+    """Serialize one document's statements (the pipeline's last stage made them): its named
+    graph (N-Quads and TriG) and its statements about units and places."""
+    g = graph_iri(doc_id)
     mine: dict[ox.Quad, None] = {}
     shared: list[ox.Quad] = []
-    for q in extraction_quads(ex):
+    for q in quads:
         if q.graph_name == g:
             mine[q] = None
         else:
@@ -259,7 +262,7 @@ def _append(fh: BinaryIO, path: Path) -> None:
         shutil.copyfileobj(src, fh, 1 << 20)
 
 
-def load_dataset(graph_dir: str | Path):
+def load_dataset(graph_dir: str | Path) -> Dataset:
     """The whole dataset as an rdflib ``Dataset`` (read from ``dataset.trig``)."""
     from rdflib import Dataset
 

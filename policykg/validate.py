@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .paths import ONTOLOGY_DIR, resource
+from policykg.paths import ONTOLOGY_DIR, resource
 
 
 @dataclass
@@ -41,6 +41,6 @@ def validate_graph(data: Any) -> Validation:
 
 def validate_dir(graph_dir: str | Path) -> Validation:
     """Validate the dataset a build wrote (``dataset.trig``)."""
-    from .store import load_dataset
+    from policykg.store import load_dataset
 
     return validate_graph(load_dataset(graph_dir))

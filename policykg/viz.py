@@ -15,9 +15,12 @@ import hashlib
 import html
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROLE_STYLE = {
     "lead": {"color": "#c0392b", "dashes": False, "width": 2.5},
@@ -215,12 +218,12 @@ def render_html(G: nx.Graph, *, title: str) -> str:
 
 def save_html(page: str, path: str | Path) -> Path:
     """Write a page atomically."""
-    from .atomic import write_text
+    from policykg.atomic import write_text
 
     return write_text(path, page)
 
 
-def show(G: nx.Graph, *, title: str = "policykg", height: int = 600):
+def show(G: nx.Graph, *, title: str = "policykg", height: int = 600) -> Any:
     """Display a view inline in Jupyter (an iframe holding the self-contained page)."""
     from IPython.display import HTML
 
@@ -235,8 +238,8 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
     """The graph and title of a view: ``network`` (units–tasks), ``units``
     (co-responsibility), ``unit`` (one unit's tasks and partners), ``place``
     (tasks reaching a place and its sub-places)."""
-    from .network import co_responsibility_graph, responsibility_graph
-    from .resolve import canonical_name
+    from policykg.analysis.network import co_responsibility_graph, responsibility_graph
+    from policykg.pipeline.resolve import unit_label
 
     G = responsibility_graph(source, jurisdiction=jurisdiction)
     where = jurisdiction or "全部 all"
@@ -247,7 +250,7 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
     if view == "unit":
         if not unit:
             raise ValueError("the unit view needs --unit")
-        label = canonical_name(unit, jurisdiction)[0]
+        label = unit_label(unit, jurisdiction)
         ids = [n for n, d in G.nodes(data=True) if d.get("kind") == "unit" and d["label"] in (label, unit)]
         if not ids:
             raise ValueError(f"no unit {unit!r} in {where}")
@@ -257,11 +260,11 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
     if view == "place":
         if not place:
             raise ValueError("the place view needs --place")
-        from .network import _store, bind_params_free
-        from .query import run_store
+        from policykg.analysis.network import _store, bind_params_free
+        from policykg.query import run_store
 
         store = _store(source)
-        from .query import with_values
+        from policykg.query import with_values
 
         rows = run_store(store, with_values(
             "SELECT DISTINCT ?name WHERE { ?top schema:name ?place . ?p pkg:withinPlace ?top ; schema:name ?name }",
@@ -297,12 +300,12 @@ def _cjk_font() -> None:
     matplotlib.rcParams["axes.unicode_minus"] = False
 
 
-def _save(fig, path: str | Path) -> Path:
+def _save(fig: Any, path: str | Path) -> Path:
     import io
 
     import matplotlib.pyplot as plt
 
-    from .atomic import write_bytes
+    from policykg.atomic import write_bytes
 
     fig.tight_layout()
     buf = io.BytesIO()
@@ -311,7 +314,7 @@ def _save(fig, path: str | Path) -> Path:
     return write_bytes(path, buf.getvalue())
 
 
-def workload_figure(df, path: str | Path, *, top: int = 15, title: str = "") -> Path:
+def workload_figure(df: pd.DataFrame, path: str | Path, *, top: int = 15, title: str = "") -> Path:
     """Stacked bar chart of the busiest units' tasks by role (a ``workload`` DataFrame)."""
     import matplotlib
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from policykg.build import build_corpus, load_extractions
-from policykg.ingest import read_document
+from policykg.build import build_corpus
+from policykg.graphdir import load_extractions
+from policykg.pipeline.ingest import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"

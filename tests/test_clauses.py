@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.extract.clauses import find_clauses, parse_verb_clause
-from policykg.lexicon import header_role, role_of_label, role_of_verb
-from policykg.textview import fold
+from policykg.pipeline.extract.clauses import find_clauses, parse_verb_clause
+from policykg.text.lexicon import header_role, role_of_label, role_of_verb
+from policykg.text.textview import fold
 
 
 @pytest.mark.parametrize(

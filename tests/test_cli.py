@@ -83,10 +83,10 @@ def test_failed_build_leaves_previous_graph_intact(runner: CliRunner, tmp_path: 
     before = snapshot()
     (docs / "b.txt").write_text(PLAN_TEXT.replace("县交通运输局", "县公路局"), encoding="utf-8")
 
-    import policykg.build as build
+    import policykg.graphdir as build
 
     calls = {"n": 0}
-    real = build._atomic_write
+    real = build.write_text
 
     def failing(path: Path, text: str) -> None:
         calls["n"] += 1
@@ -94,7 +94,7 @@ def test_failed_build_leaves_previous_graph_intact(runner: CliRunner, tmp_path: 
             raise OSError(28, "No space left on device")
         real(path, text)
 
-    monkeypatch.setattr(build, "_atomic_write", failing)
+    monkeypatch.setattr(build, "write_text", failing)
     res = runner.invoke(main, ["build", str(docs), "-o", str(out), "-q"])
     assert res.exit_code != 0
     assert snapshot() == before  # nothing half-written: the old graph, whole

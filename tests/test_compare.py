@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policykg import compare as cmp
+from policykg.analysis import compare as cmp
 from policykg.cli import main
-from policykg.resolve import task_themes
+from policykg.pipeline.resolve import task_themes
 
 
 @pytest.fixture(scope="module")

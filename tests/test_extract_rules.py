@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from policykg import extract_text
-from policykg.extract.clauses import find_labels
-from policykg.extract.prose import find_prose
-from policykg.extract.units import split_units
+from policykg.pipeline.extract.clauses import find_labels
+from policykg.pipeline.extract.prose import find_prose
+from policykg.pipeline.extract.units import split_units
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ from policykg.extract.units import split_units
     ],
 )
 def test_split_units(text: str, expected: list[str]) -> None:
-    from policykg.textview import TextView
+    from policykg.text.textview import TextView
 
     view = TextView.of(text)
     assert [name for name, _, _ in split_units(view.text)] == expected
@@ -118,7 +118,7 @@ def test_duplicate_mention_listed_once() -> None:
 def test_char_words_builds_the_doc_spacy_builds(text: str) -> None:
     import spacy
 
-    from policykg.extract.pipeline import char_words
+    from policykg.pipeline.extract.nlp import char_words
 
     doc = spacy.blank("zh").make_doc(text)
     assert char_words(text) == ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
@@ -128,7 +128,7 @@ def test_char_words_on_the_samples() -> None:
     import spacy
 
     from policykg import read_document
-    from policykg.extract.pipeline import char_words
+    from policykg.pipeline.extract.nlp import char_words
 
     nlp = spacy.blank("zh")
     for path in sorted((Path(__file__).parent.parent / "data" / "samples").glob("*.txt")):

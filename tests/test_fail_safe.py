@@ -194,7 +194,7 @@ def test_protected_pdfs_are_named_as_such(tmp_path: Path) -> None:
     from reportlab.lib.pdfencrypt import StandardEncryption
 
     from policykg.errors import EncryptedFileError
-    from policykg.ingest import read_document
+    from policykg.pipeline.ingest import read_document
 
     locked = tmp_path / "locked.pdf"
     locked.write_bytes(_pdf(StandardEncryption("user-pw", "owner-pw")))
@@ -209,7 +209,7 @@ def test_protected_pdfs_are_named_as_such(tmp_path: Path) -> None:
 
 
 def test_a_file_in_two_encodings_is_read_line_by_line(tmp_path: Path) -> None:
-    from policykg.ingest import read_document
+    from policykg.pipeline.ingest import read_document
 
     path = tmp_path / "merged.txt"
     path.write_bytes("一、推进农村公路建设。\n责任单位：县交通运输局。\n".encode() * 3
@@ -224,7 +224,7 @@ SENTENCE = "推进农村公路建设，完善基础设施，县交通运输局�
 
 def test_a_paragraph_of_many_tasks_is_read_whole() -> None:
     """More than 26 tasks in one paragraph (they are told apart by letters: …z, aa, ab …)."""
-    from policykg.extract import extract_text
+    from policykg.pipeline import extract_text
 
     ex = extract_text("一、重点任务\n" + SENTENCE * 40 + "\n")
     assert len(ex.tasks) == 40 and len({t.key for t in ex.tasks}) == 40
@@ -235,8 +235,8 @@ def test_a_paragraph_of_many_tasks_is_read_whole() -> None:
 def test_work_on_a_long_paragraph_grows_with_its_length_not_its_square(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each task of a paragraph once searched the whole paragraph for person fields: the
     characters searched grew with tasks × length. Count them (a count, not a timing)."""
-    import policykg.extract.tasks as tasks
-    from policykg.extract import extract_text
+    import policykg.pipeline.extract.tasks as tasks
+    from policykg.pipeline import extract_text
 
     searched = [0]
 
@@ -259,7 +259,7 @@ def test_work_on_a_long_paragraph_grows_with_its_length_not_its_square(monkeypat
 
 
 def test_a_paragraph_over_a_million_characters_is_read() -> None:
-    from policykg.extract import extract_text
+    from policykg.pipeline import extract_text
 
     sentence = "推进农村公路建设，完善基础设施。加强饮水安全，责任单位：县水务局；"
     text = "一、重点任务\n" + sentence * (1_050_000 // len(sentence)) + "\n"

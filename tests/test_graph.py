@@ -16,7 +16,7 @@ from policykg.build import build_corpus
 from policykg.query import bind_params, get_query, list_queries, run_rdflib, run_store
 from policykg.serve import serve_in_thread, stop
 from policykg.store import NQUADS, load_dataset, open_store
-from policykg.textview import squash
+from policykg.text.textview import squash
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -310,7 +310,7 @@ def test_unit_parameter_is_resolved_within_the_jurisdiction(built_graph: Path) -
 
 
 def test_policy_and_place_projections(built_graph: Path) -> None:
-    from policykg import network as nw
+    from policykg.analysis import network as nw
 
     P = nw.policy_unit_graph(built_graph)
     assert sum(1 for _, d in P.nodes(data=True) if d["kind"] == "policy") == 5
@@ -360,7 +360,7 @@ def test_shared_graph_follows_every_rebuild(tmp_path: Path, samples_dir: Path) -
     ends up holding exactly the dataset file's shared graph."""
     import pyoxigraph as ox
 
-    from policykg.rdf import SHARED_GRAPH
+    from policykg.pipeline.rdf import SHARED_GRAPH
 
     docs = tmp_path / "docs"
     shutil.copytree(samples_dir, docs)

@@ -13,8 +13,8 @@ from policykg.errors import (
     NoTextLayerError,
     UnsupportedFormatError,
 )
-from policykg.extract import extract_document
-from policykg.ingest import read_document
+from policykg.pipeline import extract_document
+from policykg.pipeline.ingest import read_document
 
 from .conftest import PLAN_TEXT, TABLE_ROWS, make_docx, make_pdf
 

@@ -11,7 +11,7 @@ import pytest
 
 import policykg
 from policykg.records import Extraction
-from policykg.textview import fold
+from policykg.text.textview import fold
 
 from . import layout_cases_2, layout_cases_3, layout_cases_4, layout_cases_5, layout_cases_6
 from .layout_cases import CASES

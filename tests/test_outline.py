@@ -7,13 +7,13 @@ import hashlib
 
 import pytest
 
-from policykg.ingest.text import line_blocks
+from policykg.pipeline.ingest.text import line_blocks
+from policykg.pipeline.structure import structure_document
+from policykg.pipeline.structure.flat import align_cells, cell_kind, merge_fragments
+from policykg.pipeline.structure.front import _jurisdiction_in, date_of
+from policykg.pipeline.structure.outline import build_outline
 from policykg.records import SourceDocument
-from policykg.structure import structure_document
-from policykg.structure.flat import align_cells, cell_kind, merge_fragments
-from policykg.structure.front import _jurisdiction_in, date_of
-from policykg.structure.outline import build_outline
-from policykg.textview import TextView
+from policykg.text.textview import TextView
 
 
 def _doc(text: str) -> SourceDocument:

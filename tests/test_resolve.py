@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from policykg.pipeline.resolve import canonical_name, unit_jurisdiction, unit_kind, unit_type
 from policykg.query import bind_params, get_query, run_store
-from policykg.resolve import canonical_name, unit_id, unit_jurisdiction, unit_kind, unit_type
+from policykg.records import unit_id
 from policykg.store import open_store
 
 
@@ -163,7 +164,7 @@ def test_same_town_and_village_names_in_two_counties_stay_apart(sample_extractio
 
     import pyoxigraph as ox
 
-    from policykg.rdf import extraction_quads
+    from policykg.pipeline.rdf import extraction_quads
 
     mazhang = next(ex for ex in sample_extractions if ex.policy.jurisdiction == "麻章区")
     # the same document, as if issued by 遂溪县: its towns now lie in 遂溪县
@@ -193,7 +194,7 @@ def _spans_by_alternation(text: str) -> list[tuple[str, int, int]]:
     alternation of every name, longest first."""
     import re
 
-    from policykg import gazetteer
+    from policykg.pipeline import gazetteer
 
     names = sorted((n for n in gazetteer._by_name() if len(n) >= 3 and n not in ("市辖区", "省直辖县级行政区划")), key=len, reverse=True)
     rx = re.compile("|".join(map(re.escape, names)))
@@ -201,7 +202,7 @@ def _spans_by_alternation(text: str) -> list[tuple[str, int, int]]:
 
 
 def test_division_spans_read_as_an_alternation_of_all_names(sample_documents):
-    from policykg.gazetteer import division_spans
+    from policykg.pipeline.gazetteer import division_spans
 
     # overlapping and nested names: 湛江市/麻章区 side by side, a county inside a longer name,
     # a name shared by two divisions (朝阳区) that is passed over, not split

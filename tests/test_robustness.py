@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from policykg.build import build_corpus, build_lock
 from policykg.errors import BuildLockedError
-from policykg.extract.units import split_units
+from policykg.pipeline.extract.units import split_units
 from policykg.query import bind_params, get_query, run_store
 from policykg.store import NQUADS, open_store
 
@@ -140,7 +140,7 @@ def test_bad_input_corpus(bad_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert name in res.output  # the summary lists it too
     built = {d["name"] for d in manifest["inputs"]}
     assert {"good utf8 方案.txt", "good-gbk.txt", "good-utf16.txt", "truncated.txt", "nested-merged.docx", "table.pdf", "deep.html"} <= built
-    from policykg.build import load_extractions
+    from policykg.graphdir import load_extractions
 
     by_doc = {e.doc: e for e in load_extractions(out)}
     for name in ("good utf8 方案.txt", "good-gbk.txt", "good-utf16.txt", "truncated.txt"):
@@ -208,7 +208,7 @@ def test_splitting_is_idempotent(names: list[str], seps: list[str]) -> None:
 
 def test_huge_text_is_refused_before_it_is_read(tmp_path: Path) -> None:
     from policykg.errors import TooLargeError
-    from policykg.ingest import MAX_TEXT_FILE_BYTES, read_document
+    from policykg.pipeline.ingest import MAX_TEXT_FILE_BYTES, read_document
 
     p = tmp_path / "big.txt"
     with open(p, "wb") as fh:

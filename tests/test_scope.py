@@ -127,9 +127,9 @@ def test_a_document_with_markers_and_no_task_is_not_understood() -> None:
 def test_short_lived_paragraph_groups_never_share_a_cache_entry() -> None:
     """The scoper caches each node's segments by id(); a node made for a run of paragraphs
     must stay alive while cached, or a later one could take its id and read stale text."""
-    from policykg.extract.scope import Scoper
-    from policykg.structure.outline import Node
-    from policykg.textview import TextView
+    from policykg.pipeline.extract.scope import Scoper
+    from policykg.pipeline.structure.outline import Node
+    from policykg.text.textview import TextView
 
     scoper = Scoper(lambda view: [])
     views = [TextView.of(f"第{k}段。") for k in range(50)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policykg import extract_text
-from policykg.patterns import number_level
+from policykg.text.patterns import number_level
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg import network as nw
+from policykg.analysis import network as nw
 from policykg.build import build_corpus
 from policykg.export import assignment_rows
 from policykg.viz import render_html, save_html, view_graph
@@ -96,7 +96,7 @@ def test_analyze_top_lead_units(built_graph: Path, sample_extractions) -> None: 
     counts: dict[str, set[str]] = defaultdict(set)
     for r in assignment_rows(sample_extractions):
         if r["jurisdiction"] == "遂溪县" and r["role"] == "lead":
-            counts[r["unit_label"]].add(r["task"].split("#")[1])
+            counts[r["unit_label"]].add(r["task"].split("/")[1])
     df = nw.workload(nw.responsibility_graph(built_graph, jurisdiction="遂溪县"))
     by_unit = {row.unit: row.lead for row in df.itertuples()}
     assert {u: len(t) for u, t in counts.items()} == {u: n for u, n in by_unit.items() if n}
@@ -114,7 +114,7 @@ def test_analyze_top_lead_units(built_graph: Path, sample_extractions) -> None: 
 def test_network_exports_open_in_networkx(built_graph: Path, tmp_path: Path) -> None:
     import networkx as nx
 
-    from policykg.netio import network_bytes
+    from policykg.analysis.netio import network_bytes
 
     G = nw.responsibility_graph(built_graph, jurisdiction="遂溪县")
     (tmp_path / "g.graphml").write_bytes(network_bytes(G, "graphml"))

@@ -1,0 +1,137 @@
+"""``policykg`` commands for analysis: viz, analyze, export network, compare.
+Registered on the main group by importing this module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from policykg.cli._util import errors_to_click, main
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write (default: GRAPH/html/VIEW-….html).")
+@click.option("--view", type=click.Choice(["network", "units", "unit", "place"]), default="network", show_default=True,
+              help="network: units and tasks; units: co-responsibility; unit: one unit; place: tasks reaching a place.")
+@click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
+@click.option("--unit", default=None, help="For --view unit: the unit (name, abbreviation or alias).")
+@click.option("--place", default=None, help="For --view place: a town, street or village.")
+@errors_to_click
+def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | None, unit: str | None, place: str | None) -> None:
+    """Write an interactive network view as a self-contained HTML file (opens offline).
+
+    Example: policykg viz graph/ -o graph/html/suixi.html --jurisdiction 遂溪县
+    """
+    from policykg.viz import render_html, save_html, view_graph
+
+    try:
+        G, title = view_graph(graph_dir, view, jurisdiction=jurisdiction, unit=unit, place=place)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None:
+        tag = "-".join(x for x in (view, jurisdiction, unit, place) if x)
+        output = Path(graph_dir) / "html" / f"{tag}.html"
+    save_html(render_html(G, title=title), output)
+    click.echo(f"wrote {output} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)")
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
+@click.option("--top", default=10, show_default=True, type=int, help="Rows per table.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--figures", type=click.Path(path_type=Path), default=None, help="Also write PNG figures into this folder.")
+@errors_to_click
+def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figures: Path | None) -> None:
+    """Workload, centrality, co-lead and lead→support pairs, communities, leading alone.
+
+    Example: policykg analyze graph/ --jurisdiction 遂溪县
+    """
+    from policykg.analysis import network as nw
+
+    G = nw.responsibility_graph(graph_dir, jurisdiction=jurisdiction)
+    H = nw.co_responsibility_graph(G)
+    comm = nw.communities(H)
+    tables = {
+        "workload": nw.workload(G).drop(columns=["id"]),
+        "centrality": nw.centrality(H).drop(columns=["id"]),
+        "co-lead pairs": nw.pairs(G, kind="co-lead"),
+        "lead-support pairs": nw.pairs(G, kind="lead-support"),
+        "communities": comm.drop(columns=["id"]) if "id" in comm else comm,
+        "leading alone or with support": nw.lead_alone(G),
+    }
+    for name, df in tables.items():
+        if fmt == "csv":
+            click.echo(f"# {name}")
+            click.echo(df.head(top).to_csv(index=False), nl=False)
+        else:
+            click.echo(f"\n== {name}")
+            click.echo(df.head(top).to_string(index=False) if len(df) else "(none)")
+    if figures:
+        from policykg.viz import heatmap_figure, workload_figure
+
+        where = jurisdiction or "all"
+        a = workload_figure(tables["workload"], figures / f"workload-{where}.png", top=top, title=f"workload · {where}")
+        b = heatmap_figure(G, figures / f"types-by-section-{where}.png", title=f"unit types × sections · {where}")
+        click.echo(f"wrote {a} and {b}", err=True)
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.argument("jurisdictions", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Compare every jurisdiction in the graph.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write an HTML report (and CSV tables next to it).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--threshold", default=0.4, show_default=True, type=float, help="Lowest score of a counterpart pair.")
+@errors_to_click
+def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output: Path | None, fmt: str, threshold: float) -> None:
+    """Compare how jurisdictions divide the same work: themes, counterpart tasks, who leads.
+
+    Examples: policykg compare graph/ 遂溪县 陆河县 ;
+    policykg compare graph/ 遂溪县 陆河县 -o compare.html ; policykg compare graph/ --all --format csv
+    """
+    from policykg.analysis import compare as cmp
+
+    tasks = cmp.task_table(graph_dir)
+    if all_:
+        tables = {"theme coverage": cmp.theme_coverage(tasks), "unit-type shares": cmp.unit_type_shares(tasks),
+                  "division-of-labour similarity": cmp.division_of_labour(tasks)}
+        for name, df in tables.items():
+            click.echo(f"# {name}" if fmt == "csv" else f"\n== {name}")
+            click.echo(df.to_csv() if fmt == "csv" else df.to_string(), nl=fmt != "csv")
+        return
+    if len(jurisdictions) != 2:
+        raise click.UsageError("name two jurisdictions (e.g. 遂溪县 陆河县) or use --all")
+    a, b = jurisdictions
+    known = set(tasks.jurisdiction)
+    for j in (a, b):
+        if j not in known:
+            raise click.UsageError(f"no jurisdiction {j!r} in {graph_dir}; known: {', '.join(sorted(known))}")
+    pairs = cmp.counterparts(tasks, a, b, threshold=threshold)
+    uniq = cmp.unique_tasks(tasks, pairs, a, b)
+    shown = pairs.assign(a_lead=pairs.a_lead_units.map("、".join), b_lead=pairs.b_lead_units.map("、".join),
+                         a_text=pairs.a_text.str.slice(0, 24), b_text=pairs.b_text.str.slice(0, 24))
+    cols = ["score", "a_key", "a_text", "a_lead", "b_key", "b_text", "b_lead", "differ"]
+    if fmt == "csv":
+        click.echo(pairs.drop(columns=["a_task", "b_task"]).to_csv(index=False), nl=False)
+    else:
+        for line in cmp.summary(tasks, pairs, a, b):
+            click.echo(line)
+        click.echo(f"\n== counterpart tasks ({a} → {b})")
+        click.echo(shown[cols].to_string(index=False) if len(shown) else "(none)")
+        click.echo(f"\n== tasks unique to one plan: {int((uniq.jurisdiction == a).sum())} in {a}, "
+                   f"{int((uniq.jurisdiction == b).sum())} in {b}")
+        click.echo(uniq.assign(text=uniq.text.str.slice(0, 30))[["jurisdiction", "key", "text"]].head(20).to_string(index=False))
+    if output:
+        from policykg.atomic import write_text
+
+        write_text(output, cmp.report_html(graph_dir, a, b, threshold=threshold, tasks=tasks, pairs=pairs))
+        stem = output.with_suffix("")
+        for name, df in {"counterparts": pairs, "unique": uniq, "coverage": cmp.theme_coverage(tasks[tasks.jurisdiction.isin([a, b])]),
+                         "shares": cmp.unit_type_shares(tasks[tasks.jurisdiction.isin([a, b])])}.items():
+            write_text(f"{stem}-{name}.csv", df.to_csv(index=name in ("coverage", "shares")))
+        click.echo(f"wrote {output} and {stem}-*.csv", err=True)
