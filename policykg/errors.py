@@ -74,3 +74,16 @@ class BuildLockedError(PolicyKGError):
 class InputError(PolicyKGError):
     """The inputs of a build name nothing to build: a path that does not exist, or
     folders with no document in them. Raised before the graph directory is touched."""
+
+
+class QueryError(PolicyKGError):
+    """A query or its parameters are wrong."""
+
+
+class RemoteError(PolicyKGError):
+    """The server refused a request or could not be reached."""
+
+
+class UsageError(PolicyKGError):
+    """A value given to a command or function is not one it takes (an unknown view or
+    format, a view without the unit or place it needs); the message says what is."""

@@ -15,7 +15,6 @@ terms serialised by pyoxigraph, never values pasted into the text.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -29,19 +28,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.errors import PolicyKGError
+from policykg.errors import PolicyKGError, QueryError, RemoteError
 from policykg.namespace import PREFIXES
 from policykg.pipeline.rdf import GRAPH_PREFIX, SHARED_GRAPH
-from policykg.query import QueryError, Result, _value, with_values
+from policykg.query import Result, to_result, with_values
 
 #: how long one request may take
 TIMEOUT = 300.0
 #: graphs larger than this are sent in pieces
 CHUNK_BYTES = 4 << 20
-
-
-class RemoteError(PolicyKGError):
-    """The server refused a request or could not be reached."""
 
 
 class _Client:
@@ -119,19 +114,16 @@ def run_remote(
         headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
     )
     try:
-        data = json.loads(raw)
-    except ValueError:
+        res = to_result(ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON))
+    except (SyntaxError, ValueError):
         raise QueryError(f"the server at {endpoint} did not answer with SPARQL JSON results: {raw[:200]!r}") from None
-    if "boolean" in data:
-        return Result([], [], bool(data["boolean"]))
-    columns = list(data["head"].get("vars", []))
-    rows = [{c: _value(_term(b.get(c))) for c in columns} for b in data["results"]["bindings"]]
+    rows = res.rows
     for marker, sep in separators.items():
         for row in rows:
             for c, v in row.items():
                 if isinstance(v, str) and marker in v:
                     row[c] = v.replace(marker, sep)
-    return Result(columns, rows)
+    return res
 
 
 _SEPARATOR = re.compile(r'(SEPARATOR\s*=\s*)"((?:[^"\\\n]|\\.)*)"', re.IGNORECASE)
@@ -156,20 +148,6 @@ def _ascii_separators(text: str) -> tuple[str, dict[str, str]]:
         return f'{m.group(1)}"{marker}"'
 
     return _SEPARATOR.sub(swap, text), found
-
-
-def _term(b: dict[str, Any] | None) -> Any:
-    """A SPARQL JSON results binding as a pyoxigraph term."""
-    if b is None:
-        return None
-    if b["type"] == "uri":
-        return ox.NamedNode(b["value"])
-    if b["type"] == "bnode":
-        return ox.BlankNode(b["value"])
-    dt = b.get("datatype")
-    if dt:
-        return ox.Literal(b["value"], datatype=ox.NamedNode(dt))
-    return ox.Literal(b["value"], language=b["xml:lang"]) if b.get("xml:lang") else ox.Literal(b["value"])
 
 
 @dataclass

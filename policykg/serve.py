@@ -34,9 +34,10 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from policykg.errors import QueryError
 from policykg.generation import current_id
 from policykg.namespace import PREFIXES
-from policykg.query import QueryError, bind_params, check_nesting, get_query, list_queries, tokens, with_values
+from policykg.query import bind_params, check_nesting, get_query, list_queries, tokens, with_values
 from policykg.store import STORE, open_store
 
 MEDIA = {
@@ -102,7 +103,13 @@ def _xml_chars(text: str) -> str:
 
 
 def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool | None = None) -> bytes:
-    """SPARQL 1.1 query results in JSON, XML, CSV or TSV."""
+    """SPARQL 1.1 query results in JSON, XML, CSV or TSV.
+
+    Written here, not by pyoxigraph's ``QuerySolutions.serialize``: the rows come from a
+    query process as plain tuples, cut at ``--max-rows``, and pyoxigraph's XML keeps
+    characters XML 1.0 cannot hold (a control character in a document's text would
+    make the whole answer unreadable to an XML parser).
+    """
     if fmt == "json":
         if boolean is not None:
             return json.dumps({"head": {}, "boolean": boolean}).encode()

@@ -14,13 +14,18 @@ import colorsys
 import hashlib
 import html
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from policykg.errors import UsageError
+
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
 ROLE_STYLE = {
     "lead": {"color": "#c0392b", "dashes": False, "width": 2.5},
@@ -249,17 +254,17 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
         return co_responsibility_graph(G), f"单位协作网络 · {where}"
     if view == "unit":
         if not unit:
-            raise ValueError("the unit view needs --unit")
+            raise UsageError("the unit view needs --unit")
         label = unit_label(unit, jurisdiction)
         ids = [n for n, d in G.nodes(data=True) if d.get("kind") == "unit" and d["label"] in (label, unit)]
         if not ids:
-            raise ValueError(f"no unit {unit!r} in {where}")
+            raise UsageError(f"no unit {unit!r} in {where}")
         tasks = {t for u in ids for t in G.successors(u)}
         keep = set(ids) | tasks | {u for t in tasks for u in G.predecessors(t)}
         return G.subgraph(keep).copy(), f"{label} · {where}"
     if view == "place":
         if not place:
-            raise ValueError("the place view needs --place")
+            raise UsageError("the place view needs --place")
         from policykg.analysis.network import _store, bind_params_free
         from policykg.query import run_store
 
@@ -281,75 +286,73 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
                     if name in G.nodes[t].get("places", []):
                         H.add_edge(t, pid)
         return H, f"地点 {place} 的任务"
-    raise ValueError(f"unknown view {view!r}: use network, units, unit or place")
+    raise UsageError(f"unknown view {view!r}: use network, units, unit or place")
 
 
 # --- static figures -------------------------------------------------------------
 
-def _cjk_font() -> None:
-    import logging
+@contextmanager
+def cjk_figure(width: float, height: float) -> Iterator[Figure]:
+    """A matplotlib ``Figure`` whose text is drawn in a CJK font where one is installed.
 
-    import matplotlib
-    from matplotlib import font_manager
+    No pyplot and no backend switch: a library call leaves matplotlib's global state
+    (the backend of a notebook, its rcParams) as it found it; the font settings hold
+    only inside the block, so draw and save the figure there.
+    """
+    from matplotlib import font_manager, rc_context, rcParams
+    from matplotlib.figure import Figure
 
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    wanted = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Source Han Sans SC", "SimHei"]
     have = {f.name for f in font_manager.fontManager.ttflist}
-    fonts = [f for f in wanted if f in have]
-    matplotlib.rcParams["font.sans-serif"] = fonts + list(matplotlib.rcParams["font.sans-serif"])
-    matplotlib.rcParams["axes.unicode_minus"] = False
+    fonts = [f for f in CJK_FONTS if f in have]
+    with rc_context({"font.sans-serif": fonts + list(rcParams["font.sans-serif"]), "axes.unicode_minus": False}):
+        yield Figure(figsize=(width, height))
 
 
-def _save(fig: Any, path: str | Path) -> Path:
+#: fonts with Chinese glyphs, in order of preference
+CJK_FONTS = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Source Han Sans SC", "SimHei")
+
+
+def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes."""
     import io
-
-    import matplotlib.pyplot as plt
-
-    from policykg.atomic import write_bytes
 
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150)
-    plt.close(fig)
-    return write_bytes(path, buf.getvalue())
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
 
 
 def workload_figure(df: pd.DataFrame, path: str | Path, *, top: int = 15, title: str = "") -> Path:
     """Stacked bar chart of the busiest units' tasks by role (a ``workload`` DataFrame)."""
-    import matplotlib
+    from policykg.atomic import write_bytes
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    _cjk_font()
     d = df.head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(d) + 1.5))
-    left = [0] * len(d)
-    for role in ("lead", "support", "responsible"):
-        vals = list(d[role])
-        ax.barh(list(d["unit"]), vals, left=left, color=ROLE_STYLE[role]["color"], label=role)
-        left = [a + b for a, b in zip(left, vals)]
-    ax.set_xlabel("tasks")
-    ax.set_title(title)
-    ax.legend(loc="lower right")
-    return _save(fig, path)
+    with cjk_figure(8, 0.35 * len(d) + 1.5) as fig:
+        ax = fig.subplots()
+        left = [0] * len(d)
+        for role in ("lead", "support", "responsible"):
+            vals = list(d[role])
+            ax.barh(list(d["unit"]), vals, left=left, color=ROLE_STYLE[role]["color"], label=role)
+            left = [a + b for a, b in zip(left, vals)]
+        ax.set_xlabel("tasks")
+        ax.set_title(title)
+        ax.legend(loc="lower right")
+        return write_bytes(path, png_bytes(fig))
 
 
 def heatmap_figure(G: nx.MultiDiGraph, path: str | Path, *, title: str = "") -> Path:
     """Heat-map of unit types × task sections (assignment counts)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import pandas as pd
 
-    _cjk_font()
+    from policykg.atomic import write_bytes
+
     rows = [(G.nodes[u].get("unit_type") or "other", G.nodes[t].get("section") or "-") for u, t in G.edges()]
     table = pd.crosstab(pd.Series([r[0] for r in rows], name="unit type"), pd.Series([r[1] for r in rows], name="section"))
-    fig, ax = plt.subplots(figsize=(max(6, 0.5 * table.shape[1] + 3), max(4, 0.35 * table.shape[0] + 2)))
-    im = ax.imshow(table.values, cmap="Reds", aspect="auto")
-    ax.set_xticks(range(table.shape[1]), [str(c)[:14] for c in table.columns], rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(table.shape[0]), list(table.index), fontsize=8)
-    fig.colorbar(im, ax=ax, label="assignments")
-    ax.set_title(title)
-    return _save(fig, path)
+    with cjk_figure(max(6, 0.5 * table.shape[1] + 3), max(4, 0.35 * table.shape[0] + 2)) as fig:
+        ax = fig.subplots()
+        im = ax.imshow(table.values, cmap="Reds", aspect="auto")
+        ax.set_xticks(range(table.shape[1]), [str(c)[:14] for c in table.columns], rotation=60, ha="right", fontsize=8)
+        ax.set_yticks(range(table.shape[0]), list(table.index), fontsize=8)
+        fig.colorbar(im, ax=ax, label="assignments")
+        ax.set_title(title)
+        return write_bytes(path, png_bytes(fig))

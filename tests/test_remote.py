@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from policykg.build import build_corpus
 from policykg.cli import main
+from policykg.errors import RemoteError
 from policykg.query import bind_params, get_query, run_store
-from policykg.remote import RemoteError, push, remote_graphs, run_remote
+from policykg.remote import push, remote_graphs, run_remote
 from policykg.store import open_store
 
 from .test_graph import EXPECTED, FIXTURES, _key, _strip

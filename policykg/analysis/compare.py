@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from typing import TYPE_CHECKING, Any
 
 from policykg.analysis.network import _store
@@ -177,27 +176,18 @@ def summary(tasks: pd.DataFrame, pairs: pd.DataFrame, a: str, b: str) -> list[st
 
 
 def _figure_png(cov: pd.DataFrame) -> str:
-    import matplotlib
+    from policykg.viz import cjk_figure, png_bytes
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from policykg.viz import _cjk_font
-
-    _cjk_font()
-    fig, ax = plt.subplots(figsize=(max(5, 1.2 * cov.shape[1] + 3), 0.35 * cov.shape[0] + 1.5))
-    im = ax.imshow(cov.values, cmap="Blues", aspect="auto")
-    ax.set_xticks(range(cov.shape[1]), list(cov.columns), rotation=30, ha="right")
-    ax.set_yticks(range(cov.shape[0]), list(cov.index))
-    for i in range(cov.shape[0]):
-        for j in range(cov.shape[1]):
-            ax.text(j, i, str(cov.values[i, j]), ha="center", va="center", fontsize=7)
-    fig.colorbar(im, ax=ax, label="tasks")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=120)
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
+    with cjk_figure(max(5, 1.2 * cov.shape[1] + 3), 0.35 * cov.shape[0] + 1.5) as fig:
+        ax = fig.subplots()
+        im = ax.imshow(cov.values, cmap="Blues", aspect="auto")
+        ax.set_xticks(range(cov.shape[1]), list(cov.columns), rotation=30, ha="right")
+        ax.set_yticks(range(cov.shape[0]), list(cov.index))
+        for i in range(cov.shape[0]):
+            for j in range(cov.shape[1]):
+                ax.text(j, i, str(cov.values[i, j]), ha="center", va="center", fontsize=7)
+        fig.colorbar(im, ax=ax, label="tasks")
+        return base64.b64encode(png_bytes(fig, dpi=120)).decode()
 
 
 def _table(df: pd.DataFrame, columns: list[str]) -> str:

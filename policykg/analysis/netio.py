@@ -10,6 +10,8 @@ import io
 
 import networkx as nx
 
+from policykg.errors import UsageError
+
 
 def _flat(G: nx.Graph) -> nx.Graph:
     H = G.__class__()
@@ -38,4 +40,4 @@ def network_bytes(G: nx.Graph, fmt: str) -> bytes:
         for u, v, d in G.edges(data=True):
             w.writerow([u, v, G.nodes[u].get("label", ""), G.nodes[v].get("label", ""), *[d.get(k, "") for k in keys]])
         return out.getvalue().encode("utf-8")
-    raise ValueError(f"unknown network format {fmt!r}")
+    raise UsageError(f"unknown network format {fmt!r}")

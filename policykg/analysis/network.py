@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from policykg.errors import UsageError
 from policykg.query import bind_params, run_store, with_values
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ def pairs(G: nx.MultiDiGraph, *, kind: str = "co-lead", top: int | None = None) 
                     if a != b:
                         count[(a, b)] += 1
         else:
-            raise ValueError(f"kind must be 'co-lead' or 'lead-support', not {kind!r}")
+            raise UsageError(f"kind must be 'co-lead' or 'lead-support', not {kind!r}")
     rows = [{"a": G.nodes[a]["label"], "b": G.nodes[b]["label"], "tasks": n,
              "jurisdiction": G.nodes[a].get("jurisdiction")} for (a, b), n in count.items()]
     df = pd.DataFrame(rows, columns=["a", "b", "tasks", "jurisdiction"])

@@ -1,0 +1,107 @@
+"""Named queries: ``queries/*.rq`` files with ``# title:``, ``# description:`` and
+``# params:`` header lines, and their parameters bound as RDF terms.
+
+A ``unit`` parameter accepts a canonical name, an abbreviation or an alias (县发改局)
+and is resolved (within the given jurisdiction) before binding.
+
+>>> q = get_query("tasks-by-unit")
+>>> [(p.name, p.required) for p in q.params]
+[('unit', True), ('jurisdiction', True), ('role', False)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policykg.errors import QueryError
+from policykg.paths import QUERIES_DIR
+from policykg.pipeline.resolve import unit_label
+
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    required: bool
+    kind: str  # "unit", "date" or "text"
+    note: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: str
+
+
+_PARAM_RE = re.compile(r"(\w+)\s*\((required|optional)(?:\s*[,:]\s*([^)]*))?\)")
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read a ``.rq`` file with ``# title:``, ``# description:`` and ``# params:`` header lines."""
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        m = re.match(r"#\s*(title|description|params)\s*:\s*(.*)", line)
+        if m:
+            header[m.group(1)] = m.group(2).strip()
+    if "title" not in header:
+        raise QueryError(f"{path}: no '# title:' line. Every named query needs a title")
+    params = []
+    for name, req, note in _PARAM_RE.findall(header.get("params", "")):
+        note = note.strip()
+        kind = "unit" if note.startswith("unit") else "date" if note.startswith("date") else "text"
+        params.append(Param(name, req == "required", kind, note))
+    return NamedQuery(path.stem, header["title"], header.get("description", ""), tuple(params), text, str(path))
+
+
+@lru_cache(maxsize=8)
+def _load(folder: str) -> dict[str, NamedQuery]:
+    return {p.stem: parse_query_file(p) for p in sorted(Path(folder).glob("*.rq"))}
+
+
+def list_queries(folder: str | Path = QUERIES_DIR) -> list[NamedQuery]:
+    """The named queries, by name."""
+    return list(_load(str(folder)).values())
+
+
+def get_query(name: str, folder: str | Path = QUERIES_DIR) -> NamedQuery:
+    queries = _load(str(folder))
+    if name not in queries:
+        raise QueryError(f"no named query '{name}'. Known: {', '.join(sorted(queries))} (see `policykg list-queries`)")
+    return queries[name]
+
+
+def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, ox.Literal]:
+    """Check the parameters and turn them into RDF literals (units resolved to canonical names)."""
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise QueryError(f"query '{query.name}' has no parameter {', '.join(unknown)}; it takes: {', '.join(known) or 'none'}")
+    missing = [p.name for p in query.params if p.required and not values.get(p.name)]
+    if missing:
+        raise QueryError(f"query '{query.name}' needs --param {missing[0]}=VALUE")
+    out: dict[str, ox.Literal] = {}
+    for name, value in values.items():
+        if value is None or value == "":
+            continue
+        p = known[name]
+        if p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
+            out[name] = ox.Literal(unit_label(value, values.get("jurisdiction") or None))
+        elif p.kind == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise QueryError(f"parameter {name}={value!r}: give a date as YYYY-MM-DD")
+            out[name] = ox.Literal(value, datatype=ox.NamedNode(XSD_DATE))
+        else:
+            out[name] = ox.Literal(value)
+    return out
