@@ -209,6 +209,7 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
     if max_memory:
         resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     store = ox.Store.read_only(store_path)
+    conn.send(("ready",))  # a query's time limit starts now, not while the process starts
     while True:
         try:
             text = conn.recv()
@@ -240,6 +241,10 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
             conn.send(("memory", f"the query needed more than the {max_memory >> 20} MB a query may use"))
         except Exception as exc:  # keep the worker alive
             conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+
+
+#: seconds a new query process may take to start and open the store
+STARTUP_SECONDS = 60.0
 
 
 class Busy(Exception):
@@ -282,6 +287,7 @@ class Endpoint:
         self._idle: queue.Queue[Any] = queue.Queue()
         self._all: list[Any] = []
         self._starting = 0
+        self._ready: set[int] = set()  # processes that have opened the store
         self.generation = current_id(self.graph_dir)
         for _ in range(self.workers):
             self._idle.put(self._spawn())
@@ -306,6 +312,22 @@ class Endpoint:
         with self._lock:
             if proc in self._all:
                 self._all.remove(proc)
+            self._ready.discard(proc.pid)
+
+    def _wait_ready(self, proc: Any, conn: Any) -> None:
+        """Wait until a new process has opened the store (a busy machine can take seconds
+        to start one), so that starting is not counted against a query's time limit."""
+        if proc.pid in self._ready:
+            return
+        try:
+            ready = conn.poll(STARTUP_SECONDS) and conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self._retire(proc)
+            raise WorkerDied(f"a query process could not open the store within {STARTUP_SECONDS:g} s; try again")
+        with self._lock:
+            self._ready.add(proc.pid)
 
     def _spare(self) -> None:
         """Start one more process in the background when none is idle, or when fewer than
@@ -378,6 +400,7 @@ class Endpoint:
         worker = self._take()
         proc, conn, _ = worker
         try:
+            self._wait_ready(proc, conn)
             conn.send(text)
             if not conn.poll(self.timeout):
                 self._retire(proc)

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.namespace import DCTERMS, ELI, ID, NIF, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from policykg.pipeline.gazetteer import lookup
-from policykg.records import Extraction, ResolvedUnit, graph_name, local_id
+from policykg.records import Extraction, Pairing, ResolvedUnit, Task, graph_name, local_id
 
 GRAPH_PREFIX = graph_name("")
 #: statements about units and places, shared by all documents (each stated once)
@@ -96,7 +96,7 @@ def extraction_quads(ex: Extraction) -> Iterator[Quad]:
     units and places in the shared graph, with the places' ``pkg:withinPlace`` closure."""
     places: set[NamedNode] = set()
     parents: dict[NamedNode, set[NamedNode]] = {}
-    for quad in _extraction_quads(ex):
+    for quad in _Statements(ex).all():
         if quad.graph_name == SHARED_GRAPH:
             if quad.predicate == A and quad.object == _T["Place"]:
                 places.add(quad.subject)  # type: ignore[arg-type]
@@ -120,199 +120,227 @@ def _within(place: NamedNode, parents: Mapping[NamedNode, set[NamedNode]]) -> li
     return seen
 
 
-def _extraction_quads(ex: Extraction) -> Iterator[Quad]:
-    g = graph_iri(ex.doc_id)
+class _Statements:
+    """The statements about one document, made in document order: its source, the policy,
+    its places, units, tasks (with their assignments, assessments, people and milestones)
+    and pairings. It remembers the IRIs given to places and units so far, since later
+    statements refer back to them and a unit or place is described once."""
 
-    def q(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
-        return Quad(s, p, o, g)
+    def __init__(self, ex: Extraction) -> None:
+        self.ex = ex
+        self.graph = graph_iri(ex.doc_id)
+        self.doc = iri("doc", ex.doc_id)
+        self.policy = iri("policy", ex.doc_id)
+        self.jurisdiction = ex.policy.jurisdiction
+        self.parents = {p.name: p.parent for p in ex.places}
+        self.types = {p.name: p.type for p in ex.places}
+        self.places: dict[str, NamedNode] = {}
+        self.units: dict[str, NamedNode] = {}
 
+    def q(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
+        """A statement of this document, in its named graph."""
+        return Quad(s, p, o, self.graph)
+
+    @staticmethod
     def sh(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
         """A statement about a unit or place: it goes to the shared graph, stated once
         however many documents name the unit or place."""
         return Quad(s, p, o, SHARED_GRAPH)
 
-    doc = iri("doc", ex.doc_id)
-    yield q(doc, A, _T["SourceDocument"])
-    yield q(doc, _P["source"], Literal(ex.doc))
-    yield q(doc, _T["sha256"], Literal(ex.sha256))
-    yield q(doc, _T["format"], Literal(ex.format))
+    def span(self, node: NamedNode, start: int, end: int) -> Iterator[Quad]:
+        """Where in the document's text ``node`` was read (NIF offsets)."""
+        yield self.q(node, _P["begin"], _int(start))
+        yield self.q(node, _P["end"], _int(end))
+        yield self.q(node, _P["context"], self.doc)
 
-    pol = ex.policy
-    policy = iri("policy", ex.doc_id)
-    yield q(policy, A, _T["Policy"])
-    yield q(policy, _T["sourceDocument"], doc)
-    if pol.title:
-        yield q(policy, _P["title"], Literal(pol.title))
-    if pol.doc_number:
-        yield q(policy, _P["identifier"], Literal(pol.doc_number))
-    if pol.date:
-        yield q(policy, _P["issued"], Literal(pol.date, datatype=_DATE))
-        yield q(policy, _P["dateDocument"], Literal(pol.date, datatype=_DATE))
-    for title in pol.implements:
-        yield q(policy, _T["implementsTitle"], Literal(title))
+    def all(self) -> Iterator[Quad]:
+        ex = self.ex
+        yield from self.source()
+        yield from self.policy_metadata()
+        yield from self.named_places()
+        if self.jurisdiction:
+            yield from self.division(self.jurisdiction)
+            yield self.q(self.policy, _T["jurisdiction"], self.places[self.jurisdiction])
+        for issuer in ex.policy.issuers:
+            yield from self.unit(issuer)
+            yield self.q(self.policy, _P["creator"], self.units[issuer])
+        for t in ex.tasks:
+            yield from self.task(t)
+        for n, pair in enumerate(ex.pairings, 1):
+            yield from self.pairing(n, pair)
 
-    # places: the jurisdiction and what the text names
-    places: dict[str, NamedNode] = {}
-    parents = {p.name: p.parent for p in ex.places}
-    types = {p.name: p.type for p in ex.places}
-    for p in ex.places:
-        node = place_iri(p.name, parents, types)
-        places[p.name] = node
-        yield sh(node, A, _T["Place"])
-        yield sh(node, _P["name"], Literal(p.name))
-        yield sh(node, _T["placeType"], Literal(p.type))
-        if p.parent:
-            yield sh(node, _P["containedIn"], place_iri(p.parent, parents, types))
-    jurisdiction = pol.jurisdiction
+    def source(self) -> Iterator[Quad]:
+        ex, doc = self.ex, self.doc
+        yield self.q(doc, A, _T["SourceDocument"])
+        yield self.q(doc, _P["source"], Literal(ex.doc))
+        yield self.q(doc, _T["sha256"], Literal(ex.sha256))
+        yield self.q(doc, _T["format"], Literal(ex.format))
 
-    def division(name: str) -> Iterator[Quad]:
+    def policy_metadata(self) -> Iterator[Quad]:
+        pol, policy = self.ex.policy, self.policy
+        yield self.q(policy, A, _T["Policy"])
+        yield self.q(policy, _T["sourceDocument"], self.doc)
+        if pol.title:
+            yield self.q(policy, _P["title"], Literal(pol.title))
+        if pol.doc_number:
+            yield self.q(policy, _P["identifier"], Literal(pol.doc_number))
+        if pol.date:
+            yield self.q(policy, _P["issued"], Literal(pol.date, datatype=_DATE))
+            yield self.q(policy, _P["dateDocument"], Literal(pol.date, datatype=_DATE))
+        for title in pol.implements:
+            yield self.q(policy, _T["implementsTitle"], Literal(title))
+
+    def named_places(self) -> Iterator[Quad]:
+        """The places the text names (the jurisdiction among them), under their parents."""
+        for p in self.ex.places:
+            node = self.places[p.name] = place_iri(p.name, self.parents, self.types)
+            yield self.sh(node, A, _T["Place"])
+            yield self.sh(node, _P["name"], Literal(p.name))
+            yield self.sh(node, _T["placeType"], Literal(p.type))
+            if p.parent:
+                yield self.sh(node, _P["containedIn"], place_iri(p.parent, self.parents, self.types))
+
+    def division(self, name: str) -> Iterator[Quad]:
         """A county-level or higher place, with its code and parents from the gazetteer."""
-        node = places.get(name) or iri("place", name)
-        if name not in places:
-            places[name] = node
-            yield sh(node, A, _T["Place"])
-            yield sh(node, _P["name"], Literal(name))
-        div = lookup(name, near=parents.get(name) or jurisdiction)
-        if div is not None:
-            chain = div.chain()
-            for d, parent in zip(chain, chain[1:] + [None]):
-                dn = iri("place", d.name)
-                yield sh(dn, A, _T["Place"])
-                yield sh(dn, _P["name"], Literal(d.name))
-                yield sh(dn, _T["placeType"], Literal(d.level))
-                yield sh(dn, _T["divisionCode"], Literal(d.code))
-                if parent is not None:
-                    yield sh(dn, _P["containedIn"], iri("place", parent.name))
+        if name not in self.places:
+            node = self.places[name] = iri("place", name)
+            yield self.sh(node, A, _T["Place"])
+            yield self.sh(node, _P["name"], Literal(name))
+        div = lookup(name, near=self.parents.get(name) or self.jurisdiction)
+        if div is None:
+            return
+        chain = div.chain()
+        for d, parent in zip(chain, chain[1:] + [None]):
+            dn = iri("place", d.name)
+            yield self.sh(dn, A, _T["Place"])
+            yield self.sh(dn, _P["name"], Literal(d.name))
+            yield self.sh(dn, _T["placeType"], Literal(d.level))
+            yield self.sh(dn, _T["divisionCode"], Literal(d.code))
+            if parent is not None:
+                yield self.sh(dn, _P["containedIn"], iri("place", parent.name))
 
-    if jurisdiction:
-        yield from division(jurisdiction)
-        yield q(policy, _T["jurisdiction"], places[jurisdiction])
-
-    # units, as resolve named them
-    units: dict[str, NamedNode] = {}
-
-    def unit_node(u: ResolvedUnit) -> Iterator[Quad]:
+    def unit_node(self, u: ResolvedUnit) -> Iterator[Quad]:
+        """A unit as resolve named it: label, kind, type and jurisdiction."""
         node = unit_iri(u)
-        yield sh(node, A, _T["Unit"])
-        yield sh(node, A, _T[u.kind])
-        yield sh(node, _P["prefLabel"], Literal(u.label))
-        yield sh(node, _P["classification"], NamedNode(u.type))
+        yield self.sh(node, A, _T["Unit"])
+        yield self.sh(node, A, _T[u.kind])
+        yield self.sh(node, _P["prefLabel"], Literal(u.label))
+        yield self.sh(node, _P["classification"], NamedNode(u.type))
         if u.jurisdiction:
-            if u.jurisdiction not in places:
-                yield from division(u.jurisdiction)
-            yield sh(node, _T["jurisdiction"], places[u.jurisdiction])
+            if u.jurisdiction not in self.places:
+                yield from self.division(u.jurisdiction)
+            yield self.sh(node, _T["jurisdiction"], self.places[u.jurisdiction])
 
-    def unit(name: str) -> Iterator[Quad]:
-        u = ex.units.get(name)
+    def unit(self, name: str) -> Iterator[Quad]:
+        """The unit a name of the document stands for (described the first time it is named)."""
+        if name in self.units:
+            return
+        u = self.ex.units.get(name)
         if u is None:
-            raise ValueError(f"{ex.doc}: unit {name!r} was not resolved; run the resolve stage "
+            raise ValueError(f"{self.ex.doc}: unit {name!r} was not resolved; run the resolve stage "
                              "(policykg.pipeline.process_document) before rdf")
-        node = units[name] = unit_iri(u)
-        yield from unit_node(u)
+        node = self.units[name] = unit_iri(u)
+        yield from self.unit_node(u)
         if name != u.label:
-            yield sh(node, _P["altLabel"], Literal(name))
+            yield self.sh(node, _P["altLabel"], Literal(name))
             if u.rule:
-                yield sh(node, _T["aliasRule"], Literal(u.rule))
+                yield self.sh(node, _T["aliasRule"], Literal(u.rule))
         for town in u.member_places:
-            yield sh(node, _T["memberPlace"], places[town])
+            yield self.sh(node, _T["memberPlace"], self.places[town])
         if u.parent is not None:
-            yield from unit_node(u.parent)
-            yield sh(node, _P["subOrgOf"], unit_iri(u.parent))
+            yield from self.unit_node(u.parent)
+            yield self.sh(node, _P["subOrgOf"], unit_iri(u.parent))
 
-    for issuer in pol.issuers:
-        if issuer not in units:
-            yield from unit(issuer)
-        yield q(policy, _P["creator"], units[issuer])
-
-    for t in ex.tasks:
-        task = iri("task", ex.doc_id, t.key)
-        yield q(task, A, _T["Task"])
-        yield q(task, _P["isPartOf"], policy)
-        yield q(task, _T["key"], Literal(t.key))
-        yield q(task, _T["kind"], Literal(t.kind))
-        yield q(task, _T["text"], Literal(t.text))
+    def task(self, t: Task) -> Iterator[Quad]:
+        task = iri("task", self.ex.doc_id, t.key)
+        yield self.q(task, A, _T["Task"])
+        yield self.q(task, _P["isPartOf"], self.policy)
+        yield self.q(task, _T["key"], Literal(t.key))
+        yield self.q(task, _T["kind"], Literal(t.kind))
+        yield self.q(task, _T["text"], Literal(t.text))
         if t.title:
-            yield q(task, _P["title"], Literal(t.title))
+            yield self.q(task, _P["title"], Literal(t.title))
         if t.section:
-            yield q(task, _T["section"], Literal(t.section))
-        yield q(task, _P["begin"], _int(t.start))
-        yield q(task, _P["end"], _int(t.end))
-        yield q(task, _P["context"], doc)
-        for theme in t.themes:
-            yield q(task, _T["theme"], NamedNode(theme))
-        for name in t.places:
-            if name in places:
-                yield q(task, _T["mentionsPlace"], places[name])
-        for n, m in enumerate(t.mentions, 1):
-            if m.name not in units:
-                yield from unit(m.name)
-            a = iri("assignment", ex.doc_id, t.key, str(n))
-            yield q(task, ROLE_PROPERTY[m.role], units[m.name])
-            yield q(task, _T["assignment"], a)
-            yield q(a, A, _T["Assignment"])
-            yield q(a, _T["task"], task)
-            yield q(a, _P["agent"], units[m.name])
-            yield q(a, _P["hadRole"], ROLE_CONCEPT[m.role])
-            yield q(a, _P["anchorOf"], Literal(m.text))
-            yield q(a, _P["begin"], _int(m.start))
-            yield q(a, _P["end"], _int(m.end))
-            yield q(a, _P["context"], doc)
-            yield q(a, _T["prose"], Literal("true" if m.prose else "false", datatype=_BOOL))
+            yield self.q(task, _T["section"], Literal(t.section))
         if t.number:
-            yield q(task, _T["number"], Literal(t.number))
-        for n, m in enumerate(t.assessors, 1):  # 评分部门: units that score the task, not doers
-            if m.name not in units:
-                yield from unit(m.name)
-            a = iri("assessment", ex.doc_id, t.key, str(n))
-            yield q(task, _T["assessor"], units[m.name])
-            yield q(task, _T["assessment"], a)
-            yield q(a, A, _T["Assessment"])
-            yield q(a, _T["task"], task)
-            yield q(a, _P["agent"], units[m.name])
-            yield q(a, _P["anchorOf"], Literal(m.text))
-            yield q(a, _P["begin"], _int(m.start))
-            yield q(a, _P["end"], _int(m.end))
-            yield q(a, _P["context"], doc)
-        for n, person in enumerate(t.persons, 1):  # 责任领导: people, never units
-            who = iri("person", jurisdiction or ex.doc_id, person.name)
-            yield sh(who, A, _P["Person"])
-            yield sh(who, _P["name"], Literal(person.name))
-            pm = iri("person-mention", ex.doc_id, t.key, str(n))
-            yield q(task, _T["person"], who)
-            yield q(task, _T["personMention"], pm)
-            yield q(pm, A, _T["PersonMention"])
-            yield q(pm, _T["task"], task)
-            yield q(pm, _T["person"], who)
-            yield q(pm, _P["anchorOf"], Literal(person.name))
-            yield q(pm, _P["begin"], _int(person.start))
-            yield q(pm, _P["end"], _int(person.end))
-            yield q(pm, _P["context"], doc)
-        for n, ms in enumerate(t.milestones, 1):
-            node = iri("milestone", ex.doc_id, t.key, str(n))
-            yield q(task, _T["milestone"], node)
-            yield q(node, A, _T["Milestone"])
-            yield q(node, _P["label"], Literal(ms.text))
-            if re.fullmatch(r"\d{4}", ms.year):
-                yield q(node, _P["inYear"], Literal(ms.year, datatype=_GYEAR))
-            yield q(node, _P["begin"], _int(ms.start))
-            yield q(node, _P["end"], _int(ms.end))
-            yield q(node, _P["context"], doc)
+            yield self.q(task, _T["number"], Literal(t.number))
+        yield from self.span(task, t.start, t.end)
+        for theme in t.themes:
+            yield self.q(task, _T["theme"], NamedNode(theme))
+        for name in t.places:
+            if name in self.places:
+                yield self.q(task, _T["mentionsPlace"], self.places[name])
+        yield from self.assignments(task, t)
+        yield from self.assessments(task, t)
+        yield from self.persons(task, t)
+        yield from self.milestones(task, t)
 
-    for n, pair in enumerate(ex.pairings, 1):
-        node = iri("pairing", ex.doc_id, str(n))
-        yield q(node, A, _T["PairedAssistance"])
-        yield q(node, _T["pairingKind"], Literal(pair.kind))
-        if pair.helper not in units:
-            yield from unit(pair.helper)
-        yield q(node, _T["helper"], units[pair.helper])
-        helped = places.get(pair.helped) or iri("place", pair.helped)
-        if pair.helped not in places:
-            yield sh(helped, A, _T["Place"])
-            yield sh(helped, _P["name"], Literal(pair.helped))
-        yield q(node, _T["helped"], helped)
-        yield q(node, _P["begin"], _int(pair.start))
-        yield q(node, _P["end"], _int(pair.end))
-        yield q(node, _P["context"], doc)
+    def assignments(self, task: NamedNode, t: Task) -> Iterator[Quad]:
+        """Who does the task, in which role, read where."""
+        for n, m in enumerate(t.mentions, 1):
+            yield from self.unit(m.name)
+            a = iri("assignment", self.ex.doc_id, t.key, str(n))
+            yield self.q(task, ROLE_PROPERTY[m.role], self.units[m.name])
+            yield self.q(task, _T["assignment"], a)
+            yield self.q(a, A, _T["Assignment"])
+            yield self.q(a, _T["task"], task)
+            yield self.q(a, _P["agent"], self.units[m.name])
+            yield self.q(a, _P["hadRole"], ROLE_CONCEPT[m.role])
+            yield self.q(a, _P["anchorOf"], Literal(m.text))
+            yield from self.span(a, m.start, m.end)
+            yield self.q(a, _T["prose"], Literal("true" if m.prose else "false", datatype=_BOOL))
+
+    def assessments(self, task: NamedNode, t: Task) -> Iterator[Quad]:
+        """评分部门: units that score the task, not doers."""
+        for n, m in enumerate(t.assessors, 1):
+            yield from self.unit(m.name)
+            a = iri("assessment", self.ex.doc_id, t.key, str(n))
+            yield self.q(task, _T["assessor"], self.units[m.name])
+            yield self.q(task, _T["assessment"], a)
+            yield self.q(a, A, _T["Assessment"])
+            yield self.q(a, _T["task"], task)
+            yield self.q(a, _P["agent"], self.units[m.name])
+            yield self.q(a, _P["anchorOf"], Literal(m.text))
+            yield from self.span(a, m.start, m.end)
+
+    def persons(self, task: NamedNode, t: Task) -> Iterator[Quad]:
+        """责任领导: people, never units."""
+        for n, person in enumerate(t.persons, 1):
+            who = iri("person", self.jurisdiction or self.ex.doc_id, person.name)
+            yield self.sh(who, A, _P["Person"])
+            yield self.sh(who, _P["name"], Literal(person.name))
+            pm = iri("person-mention", self.ex.doc_id, t.key, str(n))
+            yield self.q(task, _T["person"], who)
+            yield self.q(task, _T["personMention"], pm)
+            yield self.q(pm, A, _T["PersonMention"])
+            yield self.q(pm, _T["task"], task)
+            yield self.q(pm, _T["person"], who)
+            yield self.q(pm, _P["anchorOf"], Literal(person.name))
+            yield from self.span(pm, person.start, person.end)
+
+    def milestones(self, task: NamedNode, t: Task) -> Iterator[Quad]:
+        for n, ms in enumerate(t.milestones, 1):
+            node = iri("milestone", self.ex.doc_id, t.key, str(n))
+            yield self.q(task, _T["milestone"], node)
+            yield self.q(node, A, _T["Milestone"])
+            yield self.q(node, _P["label"], Literal(ms.text))
+            if re.fullmatch(r"\d{4}", ms.year):
+                yield self.q(node, _P["inYear"], Literal(ms.year, datatype=_GYEAR))
+            yield from self.span(node, ms.start, ms.end)
+
+    def pairing(self, n: int, pair: Pairing) -> Iterator[Quad]:
+        """对口帮扶: a helper unit and the place it helps."""
+        node = iri("pairing", self.ex.doc_id, str(n))
+        yield self.q(node, A, _T["PairedAssistance"])
+        yield self.q(node, _T["pairingKind"], Literal(pair.kind))
+        yield from self.unit(pair.helper)
+        yield self.q(node, _T["helper"], self.units[pair.helper])
+        helped = self.places.get(pair.helped) or iri("place", pair.helped)
+        if pair.helped not in self.places:
+            yield self.sh(helped, A, _T["Place"])
+            yield self.sh(helped, _P["name"], Literal(pair.helped))
+        yield self.q(node, _T["helped"], helped)
+        yield from self.span(node, pair.start, pair.end)
 
 
 __all__ = ["extraction_quads", "graph_iri", "iri"]

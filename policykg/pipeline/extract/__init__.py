@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from policykg.pipeline.extract.aliases import defined_abbreviations
 from policykg.pipeline.extract.places import find_pairings, find_places, place_of_unit
@@ -29,7 +30,7 @@ from policykg.pipeline.extract.selfcheck import self_check
 from policykg.pipeline.extract.tasks import Extractor, apply_standing, with_extra
 from policykg.pipeline.structure.front import jurisdiction_in_text
 from policykg.pipeline.structure.outline import Node, iter_segments
-from policykg.records import Extraction, Pairing, Place, Policy, SourceDocument, Structure, Task, TaskDraft
+from policykg.records import Extraction, Pairing, Place, Policy, SelfCheck, SourceDocument, Structure, Task, TaskDraft
 from policykg.text.textview import TextView, fold
 
 __all__ = ["Trace", "extract_structure"]
@@ -50,6 +51,37 @@ def extract_structure(doc: SourceDocument, structure: Structure) -> tuple[Extrac
     root = structure.outline
     ex = Extractor(doc, root, structure.policy)
     scoped, leftovers = scope_outline(root, ex.clauses_of)
+    tasks, governing = _tasks(ex, scoped)
+    check = self_check(doc, root, ex.clauses_of, governing, leftovers, tasks)
+    policy = structure.policy
+    if policy.jurisdiction is None:
+        policy = replace(policy, jurisdiction=jurisdiction_in_text(
+            fold(doc.text), [m.name for t in tasks for m in t.mentions], {m.start for t in tasks for m in t.mentions}))
+    places, pairings = _places_and_pairings(root, tasks, doc, policy)
+    aliases = defined_abbreviations(doc.text)
+    for task in tasks:
+        aliases.update(shared_suffix_names([m.name for m in task.mentions]))
+    extraction = Extraction(
+        doc=doc.name,
+        doc_id=doc.doc_id,
+        sha256=doc.sha256,
+        format=doc.format,
+        policy=policy,
+        tasks=tuple(tasks),
+        places=places,
+        pairings=pairings,
+        warnings=(*doc.warnings, *_check_warnings(doc, check)),
+        aliases=aliases,
+        check=check,
+    )
+    spans = {key: tuple(r.seg.view.source_span(r.clause.start, r.clause.end) for r in refs)
+             for key, refs in governing.items()}
+    return extraction, Trace(root, spans)
+
+
+def _tasks(ex: Extractor, scoped: list[Any]) -> tuple[list[Task], dict[str, list[ClauseRef]]]:
+    """The tasks of the scoped items in document order (table rows, numbered items and
+    paragraphs), and for each task the clauses that govern it."""
     standing = apply_standing(scoped)
     tasks: list[Task] = []
     numbers: dict[int, int] = {}
@@ -70,11 +102,13 @@ def extract_structure(doc: SourceDocument, structure: Structure) -> tuple[Extrac
         for t in made:
             governing[t.key] = [r for r in item.clauses + item.inherited if r.clause.kind != "lead-in"]
         tasks.extend(made)
-    check = self_check(doc, root, ex.clauses_of, governing, leftovers, tasks)
-    policy = structure.policy
-    if policy.jurisdiction is None:
-        policy = replace(policy, jurisdiction=jurisdiction_in_text(
-            fold(doc.text), [m.name for t in tasks for m in t.mentions], {m.start for t in tasks for m in t.mentions}))
+    return tasks, governing
+
+
+def _places_and_pairings(root: Node, tasks: list[Task], doc: SourceDocument,
+                         policy: Policy) -> tuple[tuple[Place, ...], tuple[Pairing, ...]]:
+    """Places the text names (towns under the jurisdiction when no parent is given, places
+    a unit's name holds, the jurisdiction itself) and the pairings (对口帮扶) it states."""
     places: dict[str, Place] = {}
     pairings: dict[tuple[str, str, str], Pairing] = {}
     for view in _place_views(root, tasks, doc):
@@ -95,36 +129,18 @@ def extract_structure(doc: SourceDocument, structure: Structure) -> tuple[Extrac
     places = {**_jurisdiction_places(policy, doc.text), **places}
     for name in [n for n in places if n + "村" in places and places[n].parent == places[n + "村"].parent]:
         del places[name]  # 里光 and 里光村 are one village: keep the full name
-    aliases = defined_abbreviations(doc.text)
-    for task in tasks:
-        aliases.update(shared_suffix_names([m.name for m in task.mentions]))
-    warnings = list(doc.warnings)
+    return tuple(places.values()), tuple(pairings.values())
+
+
+def _check_warnings(doc: SourceDocument, check: SelfCheck) -> list[str]:
+    """What the self-check found wrong, as warnings naming the command that shows it."""
     if not check.understood:
-        warnings.append(
-            f"{check.markers} responsibility marker(s) found but no task assigns a unit: the layout was not "
-            f"understood. Run `policykg inspect {doc.path}` to see how it was read"
-        )
-    elif check.leftovers and check.coverage < 1.0:
-        warnings.append(
-            f"{check.clauses - check.scoped} of {check.clauses} responsibility clause(s) govern no task "
-            f"(coverage {check.coverage:.2f}); `policykg inspect {doc.path}` lists them"
-        )
-    extraction = Extraction(
-        doc=doc.name,
-        doc_id=doc.doc_id,
-        sha256=doc.sha256,
-        format=doc.format,
-        policy=policy,
-        tasks=tuple(tasks),
-        places=tuple(places.values()),
-        pairings=tuple(pairings.values()),
-        warnings=tuple(warnings),
-        aliases=aliases,
-        check=check,
-    )
-    spans = {key: tuple(r.seg.view.source_span(r.clause.start, r.clause.end) for r in refs)
-             for key, refs in governing.items()}
-    return extraction, Trace(root, spans)
+        return [f"{check.markers} responsibility marker(s) found but no task assigns a unit: the layout was not "
+                f"understood. Run `policykg inspect {doc.path}` to see how it was read"]
+    if check.leftovers and check.coverage < 1.0:
+        return [f"{check.clauses - check.scoped} of {check.clauses} responsibility clause(s) govern no task "
+                f"(coverage {check.coverage:.2f}); `policykg inspect {doc.path}` lists them"]
+    return []
 
 
 def _place_views(root: Node, tasks: list[Task], doc: SourceDocument) -> list[TextView]:

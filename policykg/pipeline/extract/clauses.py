@@ -215,14 +215,7 @@ def parse_verb_clause(text: str, start: int, end: int) -> Clause | None:
     >>> parse_verb_clause("含技工院校", 0, 5) is None
     True
     """
-    standing: list[UnitList] = []
-    blank: tuple[int, int] | None = None
-    sm = STANDING_NOTE_RE.search(text, start, end)
-    if sm:
-        a, b = sm.span("units")
-        if is_unit_list(text, a, b):
-            standing.append(UnitList("responsible", a, b, True))
-            blank = sm.span()
+    standing, blank = _standing_note(text, start, end)
     lists: list[UnitList] = []
     pending: list[tuple[int, int]] = []
     first_leads = False
@@ -254,15 +247,22 @@ def parse_verb_clause(text: str, start: int, end: int) -> Clause | None:
             continue
         if is_unit_list(text, a, b):
             pending.append((a, b))
-            continue
-        if _DEADLINE_PART.search(part) and not lists and not pending:
-            return None  # a date in brackets, not a clause
-        if _DEADLINE_PART.search(part):
-            continue
-        return None
+        elif not _DEADLINE_PART.search(part) or not (lists or pending):
+            return None  # words that are not units, or a date in brackets (not a clause)
     if pending or not lists:
         return None
     return Clause(start, end, tuple(lists), "verb", first_leads=first_leads, standing=tuple(standing))
+
+
+def _standing_note(text: str, start: int, end: int) -> tuple[list[UnitList], tuple[int, int] | None]:
+    """A note in the bracket that puts units in charge of every task below it (以下均需X落实):
+    those units, and the note's span (its words are not read again as a clause's)."""
+    sm = STANDING_NOTE_RE.search(text, start, end)
+    if sm:
+        a, b = sm.span("units")
+        if is_unit_list(text, a, b):
+            return [UnitList("responsible", a, b, True)], sm.span()
+    return [], None
 
 
 def _brackets(text: str) -> list[tuple[int, int]]:

@@ -415,25 +415,7 @@ def find_tables(lines: list[Line], doc: SourceDocument) -> list[Line | Table]:
     while i < len(lines):
         ln = lines[i]
         if ln.tab and ln.cells is None:
-            cells: list[tuple[TextView, bool]] = []
-            j = i
-            while j < len(lines):
-                e = lines[j]
-                if e.cells is not None:
-                    break
-                if e.tab:
-                    cells.append((e.view, e.blank_before))
-                elif cells and not e.blank_before and e.view.text:
-                    v, blank = cells[-1]
-                    begin = v.source_start if v.text else e.view.source_start
-                    cells[-1] = (TextView.of(doc.text, begin, e.view.source_end).strip(), blank)
-                elif cells and number_level(e.view.text):
-                    cells.append((e.view, True))
-                elif not e.view.text:
-                    pass
-                else:
-                    break
-                j += 1
+            cells, j = _tab_cells(lines, i, doc)
             made = reassemble_flat_table(cells)
             if made is not None:
                 count += 1
@@ -441,30 +423,18 @@ def find_tables(lines: list[Line], doc: SourceDocument) -> list[Line | Table]:
                 i = j
                 continue
         if ln.cells is not None:
-            columns, rows, j = _row_lines(lines, i)
+            columns, rows, i = _row_lines(lines, i)
             if columns is None and last_columns is not None and rows and len(rows[0]) == len(last_columns):
                 columns = last_columns  # a table continued on the next page without its header
-            if columns is not None:
-                last_columns = columns
-                count += 1
-                if ln.table == -1 and any(_misplaced(r, columns) for r in rows):
-                    # a table printed as text whose merged cells were printed once, not only at
-                    # its left: place the short rows' cells by what they hold
-                    placed = [placed_row(r, len(columns)) if len(r) in (1, len(columns))
-                              else align_cells(r, columns.roles) for r in rows]
-                    out.append(Table(count, columns, placed=placed))
-                else:
-                    out.append(Table(count, columns, [list(r) for r in rows]))
-            else:
+            if columns is None:
                 out.extend(Line(TextView.concat(_spaced([c for c in r if c.text])) if len(r) > 1 else r[0])
                            for r in rows if any(c.text for c in r))
-            i = j
+                continue
+            last_columns = columns
+            count += 1
+            out.append(_cell_table(count, columns, rows, printed_as_text=ln.table == -1))
             continue
-        found = None
-        if not ln.tab and _short(ln.view.text) and HEADER_WORD_RE.search(ln.view.text):
-            found = _plain_flat(lines, i)  # one cell per line
-        if found is None and not ln.tab and " " in ln.view.text.strip():
-            found = _space_rows(lines, i)  # one row per line, cells between spaces
+        found = _text_table(lines, i)
         if found is not None:
             count += 1
             out.append(Table(count, found[0], placed=found[1]))
@@ -473,3 +443,50 @@ def find_tables(lines: list[Line], doc: SourceDocument) -> list[Line | Table]:
         out.append(ln)
         i += 1
     return out
+
+
+def _tab_cells(lines: list[Line], i: int, doc: SourceDocument) -> tuple[list[tuple[TextView, bool]], int]:
+    """The cells of a run of tab-indented lines from ``lines[i]`` (a table flattened one
+    cell per line), each with whether a blank line came before it; and where the run ends.
+    An unindented line right after a cell continues that cell."""
+    cells: list[tuple[TextView, bool]] = []
+    j = i
+    while j < len(lines):
+        e = lines[j]
+        if e.cells is not None:
+            break
+        if e.tab:
+            cells.append((e.view, e.blank_before))
+        elif cells and not e.blank_before and e.view.text:
+            v, blank = cells[-1]
+            begin = v.source_start if v.text else e.view.source_start
+            cells[-1] = (TextView.of(doc.text, begin, e.view.source_end).strip(), blank)
+        elif cells and number_level(e.view.text):
+            cells.append((e.view, True))
+        elif e.view.text:
+            break
+        j += 1
+    return cells, j
+
+
+def _cell_table(number: int, columns: Columns, rows: list[list[TextView]], *, printed_as_text: bool) -> Table:
+    """A table read from rows of cells."""
+    if printed_as_text and any(_misplaced(r, columns) for r in rows):
+        # a table printed as text whose merged cells were printed once, not only at
+        # its left: place the short rows' cells by what they hold
+        placed = [placed_row(r, len(columns)) if len(r) in (1, len(columns))
+                  else align_cells(r, columns.roles) for r in rows]
+        return Table(number, columns, placed=placed)
+    return Table(number, columns, [list(r) for r in rows])
+
+
+def _text_table(lines: list[Line], i: int) -> tuple[Columns, list[list[list[TextView]] | TextView], int] | None:
+    """A table laid out in plain lines from ``lines[i]``: one cell per line under a header
+    line, or one row per line with cells between spaces."""
+    ln = lines[i]
+    found = None
+    if not ln.tab and _short(ln.view.text) and HEADER_WORD_RE.search(ln.view.text):
+        found = _plain_flat(lines, i)  # one cell per line
+    if found is None and not ln.tab and " " in ln.view.text.strip():
+        found = _space_rows(lines, i)  # one row per line, cells between spaces
+    return found

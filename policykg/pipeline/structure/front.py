@@ -174,66 +174,86 @@ def extract_policy(front: Sequence[TextView], rest: Sequence[TextView] = ()) -> 
 
     raws = [v.raw.strip() for v in front if v.text.strip()]
     folded = [fold(r) for r in raws]
-    doc_number = None
-    for t in folded[:20]:
-        m = DOC_NUMBER_RE.search(t)
-        if m and "《" not in t[: m.start()]:
-            doc_number = re.sub(r"^.*文件", "", _squash(raws[folded.index(t)][m.start() : m.end()]))
-            break
-
     lines = _logical_lines(raws)
     title = _title(lines)
-    notice_inner = next((_squash(m.group("inner")) for t, _ in lines if (m := _NOTICE.search(t))), None)
-    if title is None and notice_inner:
-        title = notice_inner
-
-    date = None
-    for t in folded:
-        m = _DATE_FIELD.search(t)
-        if m:
-            date = date_of(t[m.end() :])
-            if date:
-                break
+    if title is None:
+        title = next((_squash(m.group("inner")) for t, _ in lines if (m := _NOTICE.search(t))), None)
     tail = [fold(v.raw.strip()) for v in rest if v.text.strip()]
     issuers, signed = _signature(folded)
     if not issuers:
         issuers, signed = _signature(tail[-30:])
-    date = date or signed
-    if date is None:
-        date = next((date_of(t) for t in folded if _date_line(t)), None)
     if not issuers:
-        for t, _raw in lines:
-            m = _NOTICE_HEAD.match(t) if _NOTICE.search(t) else None
-            if m:
-                head = re.sub(r"^.*?号", "", m.group("head")) if DOC_NUMBER_RE.search(m.group("head")) else m.group("head")
-                issuers = [p for p in re.split(r"\s+|(?<=[委府厅办局])(?=中共|[\u4e00-\u9fff]{2,6}人民政府)", head) if p and _ISSUER_END.search(p)]
-                if issuers:
-                    break
-    if not issuers and title:
+        issuers = _issuers_named(lines, folded, title)
+    date = _date_field(folded) or signed or next((date_of(t) for t in folded if _date_line(t)), None)
+    return Policy(
+        title=title,
+        doc_number=_doc_number(raws, folded),
+        issuers=tuple(issuers),
+        date=date,
+        jurisdiction=_policy_jurisdiction(issuers, title),
+        implements=tuple(_implemented(front, title)),
+        addressees=tuple(_addressees(folded)),
+    )
+
+
+def _doc_number(raws: list[str], folded: list[str]) -> str | None:
+    """The document number (〔2021〕5号) in the first lines, unless it stands inside a quoted title."""
+    for raw, t in zip(raws[:20], folded[:20]):
+        m = DOC_NUMBER_RE.search(t)
+        if m and "《" not in t[: m.start()]:
+            return re.sub(r"^.*文件", "", _squash(raw[m.start() : m.end()]))
+    return None
+
+
+def _date_field(folded: list[str]) -> str | None:
+    """The date of a 成文日期/印发日期-style field."""
+    for t in folded:
+        m = _DATE_FIELD.search(t)
+        if m and (date := date_of(t[m.end() :])):
+            return date
+    return None
+
+
+def _issuers_named(lines: list[tuple[str, str]], folded: list[str], title: str | None) -> list[str]:
+    """Issuers when no signature names them: the head of a 关于印发…的通知 line, the head of
+    the title (X关于…), or a 来源/发布机构 field."""
+    from policykg.text.textview import fold
+
+    for t, _raw in lines:
+        m = _NOTICE_HEAD.match(t) if _NOTICE.search(t) else None
+        if m:
+            head = re.sub(r"^.*?号", "", m.group("head")) if DOC_NUMBER_RE.search(m.group("head")) else m.group("head")
+            issuers = [p for p in re.split(r"\s+|(?<=[委府厅办局])(?=中共|[\u4e00-\u9fff]{2,6}人民政府)", head) if p and _ISSUER_END.search(p)]
+            if issuers:
+                return issuers
+    if title:
         m = _ABOUT_HEAD.match(fold(title))
         if m and _ISSUER_END.search(m.group("head")) and "“" not in m.group("head"):
-            issuers = [title[: len(m.group("head"))]]
-    if not issuers:
-        for t in folded:
-            m = _SOURCE.search(t)
-            if m:
-                issuers = [m.group("v")]
-                break
+            return [title[: len(m.group("head"))]]
+    return next(([m.group("v")] for t in folded if (m := _SOURCE.search(t))), [])
 
-    addressees: list[str] = []
+
+def _addressees(folded: list[str]) -> list[str]:
+    """The units a notice is addressed to (各镇人民政府，县直各单位：)."""
     for t in folded:
         if t.endswith(("：", ":")) and ("各" in t or "单位" in t) and len(t) < 120:
-            addressees = [p for p in re.split(r"[，,、；;]", t.rstrip("：:")) if p]
-            break
+            return [p for p in re.split(r"[，,、；;]", t.rstrip("：:")) if p]
+    return []
 
-    jurisdiction = None
+
+def _policy_jurisdiction(issuers: list[str], title: str | None) -> str | None:
+    """The jurisdiction an issuer names, else the one the title names."""
+    from policykg.text.textview import fold
+
     for name in issuers:
-        jurisdiction = _jurisdiction_in(fold(name), strict=False)
-        if jurisdiction:
-            break
-    if jurisdiction is None and title:
-        jurisdiction = _jurisdiction_in(fold(title), strict=True)
+        if jurisdiction := _jurisdiction_in(fold(name), strict=False):
+            return jurisdiction
+    return _jurisdiction_in(fold(title), strict=True) if title else None
 
+
+def _implemented(front: Sequence[TextView], title: str | None) -> list[str]:
+    """Titles of the documents the plan implements: quoted in its title, or in the first
+    为/根据/按照… sentence that cites them."""
     implements: list[str] = []
     if title and "《" in title:
         implements += _QUOTED.findall(title)
@@ -245,15 +265,7 @@ def extract_policy(front: Sequence[TextView], rest: Sequence[TextView] = ()) -> 
                 if q not in implements and _squash(q) not in {_squash(x) for x in implements}:
                     implements.append(q)
             break
-    return Policy(
-        title=title,
-        doc_number=doc_number,
-        issuers=tuple(issuers),
-        date=date,
-        jurisdiction=jurisdiction,
-        implements=tuple(implements),
-        addressees=tuple(addressees),
-    )
+    return implements
 
 
 _LEVELS = {"省": ("province",), "市": ("city",), "县": ("county", "district"), "区": ("district", "county")}
