@@ -71,19 +71,9 @@ def counties() -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def make_document(rng: random.Random, pool: list[str], county: str, city: str, layout: str) -> tuple[str, dict]:  # type: ignore[type-arg]
-    """Text (or HTML, or rows for docx) and gold of one synthetic plan."""
-    prefix = "区" if county.endswith("区") else "县"
-    units = [prefix + d for d in DEPARTMENTS] + [prefix + p for p in PARTY]
-    n_sections, tasks_per = rng.randint(2, 5), rng.randint(3, 8)
-    year = rng.randint(2018, 2023)
-    title = f"{county}{rng.choice(['乡村振兴', '老区振兴发展', '巩固拓展脱贫攻坚成果', '城乡融合发展'])}{'工作方案' if layout in ('items', 'labels') else '任务分解表'}"
-    gold: dict = {  # type: ignore[type-arg]
-        "doc": "", "synthetic": True,
-        "policy": {"title": title, "doc_number": None, "issuers": [], "date": None, "jurisdiction": county, "implements": []},
-        "tasks": [], "aliases": {}, "places": [{"name": county, "type": "district" if prefix == "区" else "county", "parent": city}],
-        "pairings": [],
-    }
+def _plan_rows(rng: random.Random, pool: list[str], units: list[str], layout: str, year: int,
+               n_sections: int, tasks_per: int) -> list[tuple]:  # type: ignore[type-arg]
+    """(section, section number, task number, text, lead, support, responsible, deadline) of each task."""
     rows = []
     for s in range(n_sections):
         section = f"{CN_NUM[s]}、{rng.choice(['加强基础设施建设', '提升公共服务水平', '发展特色产业', '保护红色资源', '改善人居环境', '健全帮扶机制', '深化改革创新'])}"
@@ -98,24 +88,46 @@ def make_document(rng: random.Random, pool: list[str], county: str, city: str, l
             responsible = [] if with_roles else chosen
             deadline = f"{year + rng.randint(0, 2)}年{rng.randint(1, 12)}月底前"
             rows.append((section, s, i, text, lead, support, responsible, deadline))
-            gold["tasks"].append({
-                "key": f"{s + 1}.{i + 1}", "anchor": text[:20], "section": section,
-                "lead": lead, "support": support, "responsible": responsible, "prose": False,
-            })
+    return rows
+
+
+def _items_text(head: str, county: str, title: str, rows: list[tuple]) -> str:  # type: ignore[type-arg]
+    """A plan of numbered items under section headings, units in brackets after each."""
+    lines = [head, f"为推进{county}{title[len(county):-4]}，结合实际，制定本方案。", ""]
+    last = None
+    for section, _s, i, text, lead, support, responsible, _ in rows:
+        if section != last:
+            lines.append(section)
+            last = section
+        if responsible:
+            label = f"（责任单位：{'、'.join(responsible)}）"
+        else:
+            label = f"（牵头单位：{'、'.join(lead)}" + (f"；配合单位：{'、'.join(support)}）" if support else "）")
+        lines.append(f"{i + 1}.{text}{label}")
+    return "\n".join(lines) + "\n"
+
+
+def make_document(rng: random.Random, pool: list[str], county: str, city: str, layout: str) -> tuple[str, dict]:  # type: ignore[type-arg]
+    """Text (or HTML, or rows for docx) and gold of one synthetic plan."""
+    prefix = "区" if county.endswith("区") else "县"
+    units = [prefix + d for d in DEPARTMENTS] + [prefix + p for p in PARTY]
+    n_sections, tasks_per = rng.randint(2, 5), rng.randint(3, 8)
+    year = rng.randint(2018, 2023)
+    title = f"{county}{rng.choice(['乡村振兴', '老区振兴发展', '巩固拓展脱贫攻坚成果', '城乡融合发展'])}{'工作方案' if layout in ('items', 'labels') else '任务分解表'}"
+    gold: dict = {  # type: ignore[type-arg]
+        "doc": "", "synthetic": True,
+        "policy": {"title": title, "doc_number": None, "issuers": [], "date": None, "jurisdiction": county, "implements": []},
+        "tasks": [], "aliases": {}, "places": [{"name": county, "type": "district" if prefix == "区" else "county", "parent": city}],
+        "pairings": [],
+    }
+    rows = _plan_rows(rng, pool, units, layout, year, n_sections, tasks_per)
+    gold["tasks"] = [{
+        "key": f"{s + 1}.{i + 1}", "anchor": text[:20], "section": section,
+        "lead": lead, "support": support, "responsible": responsible, "prose": False,
+    } for section, s, i, text, lead, support, responsible, _ in rows]
     head = f"（合成文本 SYNTHETIC，仅供测试 generated for testing）\n{title}\n"
     if layout in ("items", "labels"):
-        lines = [head, f"为推进{county}{title[len(county):-4]}，结合实际，制定本方案。", ""]
-        last = None
-        for section, _s, i, text, lead, support, responsible, _ in rows:
-            if section != last:
-                lines.append(section)
-                last = section
-            if responsible:
-                label = f"（责任单位：{'、'.join(responsible)}）"
-            else:
-                label = f"（牵头单位：{'、'.join(lead)}" + (f"；配合单位：{'、'.join(support)}）" if support else "）")
-            lines.append(f"{i + 1}.{text}{label}")
-        return "\n".join(lines) + "\n", gold
+        return _items_text(head, county, title, rows), gold
     header = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]
     cells = []
     n = 0

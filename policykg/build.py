@@ -350,9 +350,48 @@ def _build(
     last, the manifest."""
     if on_files:
         on_files(len(files))
+    step = progress or (lambda _name: None)
     report = BuildReport(out_dir=str(out), problems=problems)
     parts = Parts(out, PIPELINE_VERSION)
     in_store = stored_documents(out)
+    summaries, todo = _unchanged(files, parts)
+    gen = NewGeneration(out)
+    update = StoreUpdate(out, gen.dir / STORE, keep=any(s.doc_id in in_store for s in summaries.values()))
+    try:
+        for name, summary in summaries.items():
+            report.unchanged.append(name)
+            if summary.doc_id not in in_store:  # resuming an interrupted build
+                update.add(summary.doc_id, parts.files(summary.doc_id)[0].read_bytes())
+            step(name)
+        for name, outcome in _extract_all(todo, encoding=encoding, workers=workers, executor=executor):
+            if isinstance(outcome, Problem):
+                report.problems.append(outcome)
+            else:
+                parts.write(outcome.summary, outcome.extraction_json, outcome.rdf)
+                update.add(outcome.summary.doc_id, outcome.rdf.graph)
+                summaries[name] = outcome.summary
+                report.processed.append(name)
+                kill_point("extracting")
+            step(name)
+        kill_point("extracted")
+        for path, name in files:
+            if name in summaries:
+                report.documents.append(summaries[name])
+                report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
+        _write_generation(gen.dir, parts, update, report, t0)
+    except BaseException:
+        update.abort()
+        gen.abort()
+        raise
+    gen.switch()
+    kill_point("switched")
+    parts.shared_committed()
+    parts.prune(report.documents)
+    return report
+
+
+def _unchanged(files: list[tuple[Path, str]], parts: Parts) -> tuple[dict[str, DocumentSummary], list[tuple[Path, str]]]:
+    """The documents built before from the same bytes (by name), and the files to extract."""
     summaries: dict[str, DocumentSummary] = {}
     todo: list[tuple[Path, str]] = []
     for path, name in files:
@@ -364,58 +403,30 @@ def _build(
             todo.append((path, name))
         else:
             summaries[name] = found
-    gen = NewGeneration(out)
-    update = StoreUpdate(out, gen.dir / STORE, keep=any(s.doc_id in in_store for s in summaries.values()))
-    try:
-        for name, summary in summaries.items():
-            report.unchanged.append(name)
-            if summary.doc_id not in in_store:  # resuming an interrupted build
-                update.add(summary.doc_id, parts.files(summary.doc_id)[0].read_bytes())
-            if progress:
-                progress(name)
-        for name, outcome in _extract_all(todo, encoding=encoding, workers=workers, executor=executor):
-            if isinstance(outcome, Problem):
-                report.problems.append(outcome)
-            else:
-                parts.write(outcome.summary, outcome.extraction_json, outcome.rdf)
-                update.add(outcome.summary.doc_id, outcome.rdf.graph)
-                summaries[name] = outcome.summary
-                report.processed.append(name)
-                kill_point("extracting")
-            if progress:
-                progress(name)
-        kill_point("extracted")
-        for path, name in files:
-            if name in summaries:
-                report.documents.append(summaries[name])
-                report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
-        pairs = [parts.files(d.doc_id) for d in report.documents]
-        shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
-        cached = parts.shared()
-        update.finish({d.doc_id for d in report.documents}, shared, previous=cached[0] if cached else None)
-        report.quads = update.added
-        update.close()
-        kill_point("store-written")
-        shared_trig = write_dataset_files(gen.dir, shared, ((nq, trig) for nq, trig, _ in pairs),
-                                          shared_trig=cached[1] if cached and cached[0] == shared else None)
-        kill_point("dataset-written")
-        parts.publish(report.documents, gen.dir / EXTRACTIONS)
-        kill_point("extractions-written")
-        report.seconds = time.perf_counter() - t0
-        write_text(gen.dir / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-        kill_point("manifest-written")
-        if cached != (shared, shared_trig):
-            parts.keep_shared(shared, shared_trig)
-        kill_point("switching")
-    except BaseException:
-        update.abort()
-        gen.abort()
-        raise
-    gen.switch()
-    kill_point("switched")
-    parts.shared_committed()
-    parts.prune(report.documents)
-    return report
+    return summaries, todo
+
+
+def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: BuildReport, t0: float) -> None:
+    """Everything of the new generation after its documents: the shared graph into the
+    store, the dataset files, ``extractions/`` and, last, the manifest."""
+    pairs = [parts.files(d.doc_id) for d in report.documents]
+    shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
+    cached = parts.shared()
+    update.finish({d.doc_id for d in report.documents}, shared, previous=cached[0] if cached else None)
+    report.quads = update.added
+    update.close()
+    kill_point("store-written")
+    shared_trig = write_dataset_files(folder, shared, ((nq, trig) for nq, trig, _ in pairs),
+                                      shared_trig=cached[1] if cached and cached[0] == shared else None)
+    kill_point("dataset-written")
+    parts.publish(report.documents, folder / EXTRACTIONS)
+    kill_point("extractions-written")
+    report.seconds = time.perf_counter() - t0
+    write_text(folder / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    kill_point("manifest-written")
+    if cached != (shared, shared_trig):
+        parts.keep_shared(shared, shared_trig)
+    kill_point("switching")
 
 
 #: the steps of a build, in order, where a test can have it killed (see kill_point)

@@ -22,6 +22,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -259,26 +260,8 @@ def push(
     if on_graphs:
         on_graphs(len(todo) + len(gone))
     client = _Client(gsp, user, password)
-
-    def send(item: tuple[str, Callable[[], bytes]]) -> tuple[str, int]:
-        iri, get = item
-        data = get()
-        url = _graph_url(gsp, iri)
-        # N-Triples is Turtle, and every Graph Store server reads Turtle. A large graph goes in
-        # pieces: PUT (replace) the first, POST (add) the others
-        for n, piece in enumerate(_pieces(data, chunk_bytes)):
-            client.request("POST" if n else "PUT", url, f"{'POST' if n else 'PUT'} graph {iri}", data=piece,
-                           headers={"Content-Type": "text/turtle; charset=utf-8"})
-        return iri, data.count(b"\n")
-
-    def delete(iri: str) -> tuple[str, int]:
-        url = _graph_url(gsp, iri)
-        try:
-            client.request("DELETE", url, f"DELETE graph {iri}")
-        except RemoteError as exc:
-            if " 404 " not in str(exc):
-                raise
-        return iri, 0
+    send = partial(_send_graph, client, gsp, chunk_bytes)
+    delete = partial(_delete_graph, client, gsp)
 
     # the shared and ontology graphs first, alone: with four PUTs at once (the large shared
     # graph among them) Virtuoso 7.2 stalled on locks at 10,000 documents
@@ -296,3 +279,25 @@ def push(
                 progress(iri)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _send_graph(client: _Client, gsp: str, chunk_bytes: int, item: tuple[str, Callable[[], bytes]]) -> tuple[str, int]:
+    """PUT one graph (N-Triples is Turtle, and every Graph Store server reads Turtle); a
+    large graph goes in pieces: PUT (replace) the first, POST (add) the others."""
+    iri, get = item
+    data = get()
+    url = _graph_url(gsp, iri)
+    for n, piece in enumerate(_pieces(data, chunk_bytes)):
+        client.request("POST" if n else "PUT", url, f"{'POST' if n else 'PUT'} graph {iri}", data=piece,
+                       headers={"Content-Type": "text/turtle; charset=utf-8"})
+    return iri, data.count(b"\n")
+
+
+def _delete_graph(client: _Client, gsp: str, iri: str) -> tuple[str, int]:
+    """DELETE one graph (one the server does not have is no error)."""
+    try:
+        client.request("DELETE", _graph_url(gsp, iri), f"DELETE graph {iri}")
+    except RemoteError as exc:
+        if " 404 " not in str(exc):
+            raise
+    return iri, 0

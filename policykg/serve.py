@@ -449,132 +449,166 @@ IDLE_SECONDS = 15.0
 MAX_BODY = 1_000_000
 
 
+class SparqlHandler(BaseHTTPRequestHandler):
+    """The endpoint's HTTP side: routes, limits on what a request may be, and answers.
+    :func:`make_handler` makes a subclass bound to one :class:`Endpoint`."""
+
+    server_version = "policykg-sparql"
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
+    endpoint: Endpoint
+    allowed_hosts: frozenset[str] = LOOPBACK_NAMES
+
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except TimeoutError:  # a silent client: drop the connection
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host")
+        if host is not None and _host_name(host) not in self.allowed_hosts:
+            self._error(HTTPStatus.MISDIRECTED_REQUEST, f"this endpoint does not answer for the host {host!r}; "
+                                                        "start it with --allow-host NAME to serve that name")
+            self.close_connection = True
+            return False
+        return True
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet by default
+        pass
+
+    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: HTTPStatus, message: str, extra: dict[str, str] | None = None) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", extra)
+
+    def _read_only(self) -> None:
+        self._error(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
+
+    def _format(self, asked: str | None) -> str:
+        return _negotiate(self.headers.get("Accept", ""), asked)
+
+    def _answer(self, text: str, fmt: str) -> None:
+        try:
+            columns, rows, boolean, truncated = self.endpoint.execute(text)
+        except PermissionError as exc:
+            return self._error(HTTPStatus.FORBIDDEN, str(exc))
+        except Busy as exc:
+            return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), {"Retry-After": "5"})
+        except (TimeoutError, WorkerDied) as exc:
+            return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
+        except (SyntaxError, QueryError) as exc:
+            return self._error(HTTPStatus.BAD_REQUEST, f"bad query: {exc}")
+        extra = {"X-Result-Truncated": "true"} if truncated else {}
+        ctype = MEDIA[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv", "json") else "")
+        self._send(HTTPStatus.OK, serialize(columns, rows, fmt, boolean), ctype, extra)
+
+    # --- GET (and HEAD) ---------------------------------------------------------
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        qs = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        if url.path in ("/", "/index.html"):
+            return self._page()
+        if url.path == "/sparql":
+            return self._get_sparql(qs)
+        if url.path == "/queries":
+            return self._listing()
+        if url.path.startswith("/queries/"):
+            return self._named(url.path.rsplit("/", 1)[1], qs)
+        return self._error(HTTPStatus.NOT_FOUND, "not found: try / or /sparql")
+
+    do_HEAD = do_GET
+
+    def _page(self) -> None:
+        named = "".join(
+            f"<li><code>/queries/{html.escape(q.name)}</code> — {html.escape(q.title)}"
+            f"{' (' + html.escape(', '.join(p.name for p in q.params)) + ')' if q.params else ''}</li>"
+            for q in list_queries()
+        )
+        body = PAGE.format(query=html.escape(DEFAULT_QUERY), named=named).encode("utf-8")
+        self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
+
+    def _get_sparql(self, qs: dict[str, str]) -> None:
+        if "update" in qs:
+            return self._read_only()
+        if "query" not in qs:
+            return self._error(HTTPStatus.BAD_REQUEST, "give a query: /sparql?query=...")
+        return self._answer(qs["query"], self._format(qs.get("format")))
+
+    def _listing(self) -> None:
+        listing = [
+            {"name": q.name, "title": q.title, "description": q.description,
+             "params": [{"name": p.name, "required": p.required} for p in q.params]}
+            for q in list_queries()
+        ]
+        self._send(HTTPStatus.OK, json.dumps(listing, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def _named(self, name: str, qs: dict[str, str]) -> None:
+        fmt = self._format(qs.pop("format", None))
+        try:
+            q = get_query(name)
+            text = with_values(q.text, bind_params(q, qs))
+        except QueryError as exc:
+            return self._error(HTTPStatus.BAD_REQUEST, str(exc))
+        return self._answer(text, fmt)
+
+    # --- POST ---------------------------------------------------------------------
+
+    def do_POST(self) -> None:
+        url = urlparse(self.path)
+        if url.path != "/sparql":
+            return self._error(HTTPStatus.NOT_FOUND, "POST queries to /sparql")
+        raw = self._body()
+        if raw is None:
+            return None
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        qs = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        if ctype == "application/sparql-update":
+            return self._read_only()
+        if ctype == "application/sparql-query":
+            return self._answer(raw, self._format(qs.get("format")))
+        form = {k: v[-1] for k, v in parse_qs(raw).items()}
+        if "update" in form:
+            return self._read_only()
+        if "query" not in form:
+            return self._error(HTTPStatus.BAD_REQUEST, "give a query (form field 'query')")
+        qs.setdefault("format", form.get("format", ""))
+        return self._answer(form["query"], self._format(qs.get("format")))
+
+    def _body(self) -> str | None:
+        """The request's body, read by its one Content-Length (None: refused, the answer sent)."""
+        declared = self.headers.get_all("Content-Length") or []
+        problem = None
+        if len(declared) != 1:
+            problem = HTTPStatus.LENGTH_REQUIRED, "give one Content-Length with the query"
+        elif not declared[0].strip().isdigit():
+            problem = HTTPStatus.BAD_REQUEST, f"Content-Length must be a number of bytes, not {declared[0]!r}"
+        elif int(declared[0]) > MAX_BODY:
+            problem = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"query too long: at most {MAX_BODY:,} bytes"
+        if problem is not None:
+            self.close_connection = True
+            self._error(*problem)
+            return None
+        return self.rfile.read(int(declared[0])).decode("utf-8", errors="replace")
+
+
 def make_handler(endpoint: Endpoint, allowed_hosts: frozenset[str] = LOOPBACK_NAMES,
                  idle_timeout: float = IDLE_SECONDS) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "policykg-sparql"
-        protocol_version = "HTTP/1.1"
-        timeout = idle_timeout
-
-        def handle_one_request(self) -> None:
-            try:
-                super().handle_one_request()
-            except TimeoutError:  # a silent client: drop the connection
-                self.close_connection = True
-
-        def parse_request(self) -> bool:
-            if not super().parse_request():
-                return False
-            host = self.headers.get("Host")
-            if host is not None and _host_name(host) not in allowed_hosts:
-                self._error(HTTPStatus.MISDIRECTED_REQUEST, f"this endpoint does not answer for the host {host!r}; "
-                                                            "start it with --allow-host NAME to serve that name")
-                self.close_connection = True
-                return False
-            return True
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet by default
-            pass
-
-        def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            for k, v in (extra or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def _error(self, status: HTTPStatus, message: str, extra: dict[str, str] | None = None) -> None:
-            self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", extra)
-
-        def _answer(self, text: str, fmt: str) -> None:
-            try:
-                columns, rows, boolean, truncated = endpoint.execute(text)
-            except PermissionError as exc:
-                return self._error(HTTPStatus.FORBIDDEN, str(exc))
-            except Busy as exc:
-                return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), {"Retry-After": "5"})
-            except (TimeoutError, WorkerDied) as exc:
-                return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
-            except (SyntaxError, QueryError) as exc:
-                return self._error(HTTPStatus.BAD_REQUEST, f"bad query: {exc}")
-            extra = {"X-Result-Truncated": "true"} if truncated else {}
-            ctype = MEDIA[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv", "json") else "")
-            self._send(HTTPStatus.OK, serialize(columns, rows, fmt, boolean), ctype, extra)
-
-        def do_GET(self) -> None:
-            url = urlparse(self.path)
-            qs = {k: v[-1] for k, v in parse_qs(url.query).items()}
-            if url.path in ("/", "/index.html"):
-                named = "".join(
-                    f"<li><code>/queries/{html.escape(q.name)}</code> — {html.escape(q.title)}"
-                    f"{' (' + html.escape(', '.join(p.name for p in q.params)) + ')' if q.params else ''}</li>"
-                    for q in list_queries()
-                )
-                body = PAGE.format(query=html.escape(DEFAULT_QUERY), named=named).encode("utf-8")
-                return self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
-            if url.path == "/sparql":
-                if "update" in qs:
-                    return self._error(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-                if "query" not in qs:
-                    return self._error(HTTPStatus.BAD_REQUEST, "give a query: /sparql?query=...")
-                return self._answer(qs["query"], _negotiate(self.headers.get("Accept", ""), qs.get("format")))
-            if url.path == "/queries":
-                listing = [
-                    {"name": q.name, "title": q.title, "description": q.description,
-                     "params": [{"name": p.name, "required": p.required} for p in q.params]}
-                    for q in list_queries()
-                ]
-                return self._send(HTTPStatus.OK, json.dumps(listing, ensure_ascii=False).encode("utf-8"), "application/json")
-            if url.path.startswith("/queries/"):
-                name = url.path.rsplit("/", 1)[1]
-                fmt = _negotiate(self.headers.get("Accept", ""), qs.pop("format", None))
-                try:
-                    q = get_query(name)
-                    text = with_values(q.text, bind_params(q, qs))
-                except QueryError as exc:
-                    return self._error(HTTPStatus.BAD_REQUEST, str(exc))
-                return self._answer(text, fmt)
-            return self._error(HTTPStatus.NOT_FOUND, "not found: try / or /sparql")
-
-        do_HEAD = do_GET
-
-        def do_POST(self) -> None:
-            url = urlparse(self.path)
-            if url.path != "/sparql":
-                return self._error(HTTPStatus.NOT_FOUND, "POST queries to /sparql")
-            declared = self.headers.get_all("Content-Length") or []
-            if len(declared) != 1:
-                self.close_connection = True
-                return self._error(HTTPStatus.LENGTH_REQUIRED, "give one Content-Length with the query")
-            if not declared[0].strip().isdigit():
-                self.close_connection = True
-                return self._error(HTTPStatus.BAD_REQUEST, f"Content-Length must be a number of bytes, not {declared[0]!r}")
-            length = int(declared[0])
-            if length > MAX_BODY:
-                self.close_connection = True
-                return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"query too long: at most {MAX_BODY:,} bytes")
-            raw = self.rfile.read(length).decode("utf-8", errors="replace")
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            qs = {k: v[-1] for k, v in parse_qs(url.query).items()}
-            if ctype == "application/sparql-update":
-                return self._error(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-            if ctype == "application/sparql-query":
-                text = raw
-            else:
-                form = {k: v[-1] for k, v in parse_qs(raw).items()}
-                if "update" in form:
-                    return self._error(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-                if "query" not in form:
-                    return self._error(HTTPStatus.BAD_REQUEST, "give a query (form field 'query')")
-                text = form["query"]
-                qs.setdefault("format", form.get("format", ""))
-            return self._answer(text, _negotiate(self.headers.get("Accept", ""), qs.get("format")))
-
-    return Handler
+    """A :class:`SparqlHandler` bound to ``endpoint``, answering for ``allowed_hosts``."""
+    return type("Handler", (SparqlHandler,), {"endpoint": endpoint, "allowed_hosts": allowed_hosts,
+                                              "timeout": idle_timeout})
 
 
 def _host_name(host: str) -> str:

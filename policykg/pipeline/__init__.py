@@ -94,19 +94,26 @@ def process_text(text: str, *, name: str = "text.txt") -> Processed:
 
 
 #: what the fingerprint covers, relative to the package: the pipeline, the domain's words,
-#: the gazetteer's data; and the ontology's rules (unit types, themes) beside the package
+#: the records it makes, the gazetteer's data; and the ontology's rules (unit types, themes)
 _FINGERPRINTED = ("pipeline/**/*.py", "text/**/*.py", "records.py", "data/*.csv")
+
+
+def fingerprinted_files() -> list[Path]:
+    """The files whose content shapes what the pipeline makes of a document."""
+    from policykg.paths import ONTOLOGY_DIR
+
+    pkg = Path(__file__).resolve().parent.parent
+    return sorted({p for pattern in _FINGERPRINTED for p in pkg.glob(pattern)} | set(ONTOLOGY_DIR.glob("*.ttl")))
 
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the code and data that shape extraction, so a rebuild after any rule change
-    re-extracts every document instead of reusing stale results (and only then)."""
-    pkg = Path(__file__).resolve().parent.parent
-    files = {p for pattern in _FINGERPRINTED for p in pkg.glob(pattern)} | set(pkg.parent.glob("ontology/*.ttl"))
+    """A hash of :func:`fingerprinted_files`, so a rebuild after any rule change re-extracts
+    every document instead of reusing stale results (and only then: editing a view or a
+    command does not)."""
     h = hashlib.sha256()
-    for p in sorted(files):
-        h.update(p.relative_to(pkg.parent).as_posix().encode())
+    for p in fingerprinted_files():
+        h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
 

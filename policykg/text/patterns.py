@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from policykg.text.lexicon import CLOSE, OPEN
+from policykg.text.lexicon import CLOSE, COLLECTIVE_SUBJECTS, LABEL_WORD, OPEN
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 
@@ -153,3 +153,29 @@ def number_level(text: str) -> tuple[int, int] | None:
     """
     n = parse_number(text)
     return (n[0], n[3]) if n else None
+
+
+#: a role label alone (牵头单位, 各配合部门): it names a role, not a unit
+_ROLE_WORD_ONLY = re.compile(rf"(?:各|其他|其余)?{LABEL_WORD}")
+
+#: endings of areas and zones that are not bodies (老区, 园区, 示范区 …)
+NOT_UNIT_END = re.compile(r"(?:老区|园区|示范区|景区|片区|辖区|地区|库区|保护区|功能区|试验区|先行区|集聚区|产业区|苏区|灾区|社会)$")
+
+
+def looks_like_unit(text: str) -> bool:
+    """Does ``text`` end like the name of a unit (and not of a person or an area)?
+
+    >>> looks_like_unit("县发改局"), looks_like_unit("革命老区"), looks_like_unit("县领导同志")
+    (True, False, False)
+    """
+    t = text.strip()
+    if t in COLLECTIVE_SUBJECTS:
+        return True
+    if _ROLE_WORD_ONLY.fullmatch(t):
+        return False  # 牵头单位 / 各配合部门 name a role, not a unit
+    return (
+        len(t) >= 2
+        and bool(UNIT_END_RE.search(t))
+        and not PERSON_END_RE.search(t)
+        and not NOT_UNIT_END.search(t)
+    )

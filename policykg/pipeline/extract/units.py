@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from policykg.text.lexicon import COLLECTIVE_SUBJECTS, LABEL_WORD, UNIT_MARKER_RE, UNIT_MARKERS
-from policykg.text.patterns import CLOSE, OPEN, PERSON_END_RE, STRONG_UNIT_END_RE, UNIT_END_RE
+from policykg.text.lexicon import UNIT_MARKER_RE, UNIT_MARKERS
+from policykg.text.patterns import CLOSE, OPEN, PERSON_END_RE, STRONG_UNIT_END_RE, UNIT_END_RE, looks_like_unit
 
 HARD_SEPS = set("、，,；;/／")
 SOFT_SEPS = set(" \t\n\u3000")
@@ -42,29 +42,6 @@ RUN_ON_RE = re.compile(
 _LEVELLED = re.compile(r"^\s*(?:[省市县区]|国家)[\u4e00-\u9fff]{2,}")
 _SUB_UNIT_END = re.compile(r"(?:局|办|科|社|公司|室|中心|站|所|队|院|部|股|处|委)$")
 _REMARK = re.compile(r"负责|分工|职责|牵头|配合|按|根据")
-
-
-#: endings of areas and zones that are not bodies (老区, 园区, 示范区 …)
-NOT_UNIT_END = re.compile(r"(?:老区|园区|示范区|景区|片区|辖区|地区|库区|保护区|功能区|试验区|先行区|集聚区|产业区|苏区|灾区|社会)$")
-
-
-def looks_like_unit(text: str) -> bool:
-    """Does ``text`` end like the name of a unit (and not of a person or an area)?
-
-    >>> looks_like_unit("县发改局"), looks_like_unit("革命老区"), looks_like_unit("县领导同志")
-    (True, False, False)
-    """
-    t = text.strip()
-    if t in COLLECTIVE_SUBJECTS:
-        return True
-    if _ROLE_WORD_ONLY.fullmatch(t):
-        return False  # 牵头单位 / 各配合部门 name a role, not a unit
-    return (
-        len(t) >= 2
-        and bool(UNIT_END_RE.search(t))
-        and not PERSON_END_RE.search(t)
-        and not NOT_UNIT_END.search(t)
-    )
 
 
 def _drop_parenthetical(text: str, start: int, end: int) -> int:
@@ -205,7 +182,6 @@ _SHARED_LEVELS = re.compile(
     rf"\s*各{_LEVEL}(?:、{_LEVEL})+(?:(?:[（(][^（）()]{{1,8}}[)）])?(?:人民政府|政府|党委和政府|党委政府|党委|管委会)"
     r"(?:[（(][^（）()]{1,8}[)）])?|[（(][^（）()]{1,8}[)）])"
 )
-_ROLE_WORD_ONLY = re.compile(rf"(?:各|其他|其余)?{LABEL_WORD}")
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
 

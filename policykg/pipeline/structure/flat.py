@@ -30,7 +30,7 @@ from policykg.pipeline.structure.tables import (
 )
 from policykg.records import SourceDocument
 from policykg.text.lexicon import HEADER_WORD_RE, LABEL_RE, header_role
-from policykg.text.patterns import ANNEX_RE, number_level
+from policykg.text.patterns import ANNEX_RE, looks_like_unit, number_level
 from policykg.text.textview import TextView
 
 UNIT_ROLES = ("lead", "support", "units", "assessor")
@@ -75,8 +75,6 @@ def cell_kind(text: str) -> str:
     >>> [cell_kind(t) for t in ["3", "县财政局、县教育局等", "程立岩", "≥85%", "完成改造并投入运行。"]]
     ['num', 'unit', 'person', 'short', 'text']
     """
-    from policykg.pipeline.extract.units import looks_like_unit  # the unit vocabulary lives with the splitter
-
     t = re.sub(r"\s+", "", text)
     if not t:
         return "empty"

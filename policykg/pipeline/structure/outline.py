@@ -42,6 +42,7 @@ from policykg.text.patterns import (
     RUN_IN_TITLE_RE,
     TERMINAL,
     UNIT_END_RE,
+    looks_like_unit,
     number_value,
     parse_number,
 )
@@ -312,8 +313,6 @@ def owner_heading(text: str) -> bool:
 
 def unit_heading(text: str) -> re.Match[str] | None:
     """A heading that is only a unit's name (its other names may follow in a bracket)."""
-    from policykg.pipeline.extract.units import looks_like_unit  # the unit vocabulary lives with the splitter
-
     m = UNIT_HEADING_RE.match(text.strip())
     return m if m is not None and looks_like_unit(m.group("who")) else None
 

@@ -151,16 +151,63 @@ def _group_column(columns: Columns, rows: list[list[list[TextView]] | TextView])
     return None
 
 
-def _row_drafts(index: int, columns: Columns, rows: list[list[list[TextView]] | TextView],
-                section: str | None) -> list[TaskDraft]:
+def _task_columns(columns: Columns, rows: list[list[list[TextView]] | TextView]) -> tuple[Columns, int | None]:
+    """The columns as tasks are read from them, and the column that groups rows (if any):
+    a 工作任务 / 重点任务 column that is the only text column, or that groups nothing, is
+    the task itself."""
+    as_title = Columns(tuple("title" if r == "group" else r for r in columns.roles), columns.years, columns.first_leads)
     if "group" in columns.roles and not {"title", "content"} & set(columns.roles):
-        # 工作任务 / 重点任务 is the only text column: it is the task itself
-        columns = Columns(tuple("title" if r == "group" else r for r in columns.roles), columns.years,
-                          columns.first_leads)
+        columns = as_title
     group_col = _group_column(columns, rows)
     if group_col is None and "group" in columns.roles and "title" not in columns.roles:
-        columns = Columns(tuple("title" if r == "group" else r for r in columns.roles), columns.years,
-                          columns.first_leads)
+        columns = as_title
+    return columns, group_col
+
+
+def _unit_cells(by_role: dict[str, list[tuple[int, TextView]]], roles: tuple[str, ...]) -> tuple[tuple[str | None, TextView], ...]:
+    """The cells that name units, with the role their column gives (None: the cell says)."""
+    return tuple(
+        ({"lead": "lead", "support": "support"}.get(roles[j]), cell)
+        for role in ("lead", "support", "units")
+        for j, cell in by_role.get(role, [])
+    ) + tuple(  # a labelled list in another cell (省牵头单位：省农业农村厅)
+        (None, cell) for role, cells in by_role.items()
+        if role not in ("lead", "support", "units", "person", "assessor", "number")
+        for _, cell in cells if LABEL_RE.search(cell.text)
+    )
+
+
+def _cells_by_role(row: list[list[TextView]], roles: tuple[str, ...], group_col: int | None) -> dict[str, list[tuple[int, TextView]]]:
+    """A row's cells by the role of their column (the grouping column's as ``group``), each with its column."""
+    by_role: dict[str, list[tuple[int, TextView]]] = {}
+    for j, (role, cells) in enumerate(zip(roles, row)):
+        for cell in cells:
+            by_role.setdefault(role if j != group_col else "group", []).append((j, cell))
+    return by_role
+
+
+def _milestone_cells(by_role: dict[str, list[tuple[int, TextView]]], columns: Columns) -> tuple[tuple[str, TextView], ...]:
+    """Cells that set targets: a year column's (with its year), a target's, a progress column's."""
+    return (
+        tuple((columns.years[j] or "", cell) for j, cell in by_role.get("year", []))
+        + tuple(("", cell) for _, cell in by_role.get("target", []))
+        + tuple(("", cell) for _, cell in by_role.get("progress", []))
+    )
+
+
+def _row_key(table: int, number: str, row: int, keys: dict[str, int]) -> str:
+    """``t<table>-row-<number>``: the row's own number (its row count when it has none),
+    with ``-2``, ``-3`` … for a number met again (``keys`` counts them)."""
+    label = re.sub(r"\W+", "", number.strip()) or str(row)
+    base = f"t{table}-row-{label.zfill(3)}"
+    n = keys.get(base, 0)
+    keys[base] = n + 1
+    return base if n == 0 else f"{base}-{n + 1}"
+
+
+def _row_drafts(index: int, columns: Columns, rows: list[list[list[TextView]] | TextView],
+                section: str | None) -> list[TaskDraft]:
+    columns, group_col = _task_columns(columns, rows)
     roles = columns.roles
     drafts: list[TaskDraft] = []
     current_group: str | None = None
@@ -180,26 +227,11 @@ def _row_drafts(index: int, columns: Columns, rows: list[list[list[TextView]] | 
             if len(cells) == 1 and cells[0].text.strip() in ("同上", "同前") and j in above:
                 row[j] = above[j]
         above = {j: cells for j, cells in enumerate(row) if cells}
-        by_role: dict[str, list[tuple[int, TextView]]] = {}
-        for j, (role, cells) in enumerate(zip(roles, row)):
-            for cell in cells:
-                by_role.setdefault(role if j != group_col else "group", []).append((j, cell))
+        by_role = _cells_by_role(row, roles, group_col)
         if "group" in by_role:
             current_group = by_role["group"][0][1].raw.strip()
-        units = tuple(
-            ({"lead": "lead", "support": "support"}.get(roles[j]), cell)
-            for role in ("lead", "support", "units")
-            for j, cell in by_role.get(role, [])
-        ) + tuple(  # a labelled list in another cell (省牵头单位：省农业农村厅)
-            (None, cell) for role, cells in by_role.items()
-            if role not in ("lead", "support", "units", "person", "assessor", "number")
-            for _, cell in cells if LABEL_RE.search(cell.text)
-        )
-        milestones = (
-            tuple((columns.years[j] or "", cell) for j, cell in by_role.get("year", []))
-            + tuple(("", cell) for _, cell in by_role.get("target", []))
-            + tuple(("", cell) for _, cell in by_role.get("progress", []))
-        )
+        units = _unit_cells(by_role, roles)
+        milestones = _milestone_cells(by_role, columns)
         title = by_role.get("title", [(0, None)])[0][1]
         content = [c for _, c in by_role.get("content", [])] + [c for _, c in by_role.get("other", [])]
         number = by_role.get("number", [(0, None)])[0][1]
@@ -213,14 +245,9 @@ def _row_drafts(index: int, columns: Columns, rows: list[list[list[TextView]] | 
         body = content[0] if content else (title or number)
         if body is None:
             continue
-        label = number.text.strip() if number is not None else str(idx)
-        label = re.sub(r"\W+", "", label) or str(idx)
-        base = f"t{index}-row-{label.zfill(3)}"
-        n = keys.get(base, 0)
-        keys[base] = n + 1
         drafts.append(
             TaskDraft(
-                key=base if n == 0 else f"{base}-{n + 1}",
+                key=_row_key(index, number.text if number is not None else str(idx), idx, keys),
                 kind="row",
                 title=title,
                 body=body,
