@@ -265,15 +265,9 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
     if view == "place":
         if not place:
             raise UsageError("the place view needs --place")
-        from policykg.analysis.network import _store, bind_params_free
-        from policykg.query import run_store
+        from policykg.analysis.projections import project
 
-        store = _store(source)
-        from policykg.query import with_values
-
-        rows = run_store(store, with_values(
-            "SELECT DISTINCT ?name WHERE { ?top schema:name ?place . ?p pkg:withinPlace ?top ; schema:name ?name }",
-            bind_params_free({"place": place}))).rows
+        rows = project(source, "places-within", place=place).rows
         names = {r["name"] for r in rows} | {place}
         tasks = {n for n, d in G.nodes(data=True) if d.get("kind") == "task" and names & set(d.get("places", []))}
         keep = tasks | {u for t in tasks for u in G.predecessors(t)}

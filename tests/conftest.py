@@ -15,6 +15,7 @@ from policykg.pipeline.ingest import read_document
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 GOLDEN = ROOT / "tests" / "golden"
+QUERY_FIXTURES = ROOT / "tests" / "fixtures" / "queries"
 
 #: a small plan in the common layout: headings, items with a label, prose, a pairing
 PLAN_TEXT = """关于推进某某县乡村振兴的实施方案
@@ -50,6 +51,25 @@ def built_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("graph")
     build_corpus([SAMPLES], out)
     return out
+
+
+@pytest.fixture(scope="session")
+def fixture_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two small documents of tests/fixtures/queries built once per session (the
+    named queries' and projections' expected rows are theirs)."""
+    out = tmp_path_factory.mktemp("fixture-graph")
+    build_corpus([QUERY_FIXTURES], out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_server(fixture_graph: Path):  # type: ignore[no-untyped-def]
+    """The SPARQL endpoint on the fixture graph, for the session."""
+    from policykg.serve import serve_in_thread, stop
+
+    server, _ = serve_in_thread(fixture_graph, timeout=20, max_rows=1000)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    stop(server)
 
 
 @pytest.fixture(scope="session")

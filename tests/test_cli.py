@@ -117,16 +117,6 @@ def test_build_graph_script_builds_the_samples(tmp_path: Path) -> None:
     assert len(list((copy / "graph" / "extractions").glob("*.json"))) == 5
 
 
-def test_same_input_builds_identical_files(tmp_path: Path, samples_dir: Path) -> None:
-    from policykg.build import build_corpus
-
-    a, b = tmp_path / "a", tmp_path / "b"
-    build_corpus([samples_dir], a)
-    build_corpus([samples_dir], b)
-    for p in sorted((a / "extractions").glob("*.json")):
-        assert p.read_bytes() == (b / "extractions" / p.name).read_bytes()
-
-
 NOT_UNDERSTOOD = "某县工作方案\n各项任务的牵头单位和配合单位另行通知，请各有关方面按职责抓好落实。\n"
 
 

@@ -17,7 +17,7 @@ from policykg.query import bind_params, get_query, run_store
 from policykg.remote import push, remote_graphs, run_remote
 from policykg.store import open_store
 
-from .test_graph import EXPECTED, FIXTURES, _key, _strip
+from .test_queries import EXPECTED, _key, _strip
 from .virtuoso import PASSWORD, USER, available, start_virtuoso
 
 pytestmark = pytest.mark.skipif(
@@ -32,11 +32,9 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 
 
 @pytest.fixture(scope="module")
-def pushed(tmp_path_factory: pytest.TempPathFactory, virtuoso):  # type: ignore[no-untyped-def]
-    out = tmp_path_factory.mktemp("pushed-graph")
-    build_corpus([FIXTURES], out)
-    report = push(out, virtuoso.gsp, sparql=virtuoso.sparql, user=USER, password=PASSWORD)
-    return out, report
+def pushed(fixture_graph: Path, virtuoso):  # type: ignore[no-untyped-def]
+    report = push(fixture_graph, virtuoso.gsp, sparql=virtuoso.sparql, user=USER, password=PASSWORD)
+    return fixture_graph, report
 
 
 def test_push_sends_one_graph_per_document(pushed, virtuoso) -> None:  # type: ignore[no-untyped-def]

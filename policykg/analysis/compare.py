@@ -13,46 +13,23 @@ import base64
 import html
 from typing import TYPE_CHECKING, Any
 
-from policykg.analysis.network import _store
-from policykg.query import run_store
+from policykg.analysis.projections import project, store_of
 
 if TYPE_CHECKING:
     import pandas as pd
-
-_TASKS = """
-SELECT ?task ?key ?title ?text ?section ?doc ?jurisdiction ?begin ?end
-WHERE {
-  ?task a pkg:Task ; pkg:key ?key ; pkg:text ?text ; nif:beginIndex ?begin ; nif:endIndex ?end ;
-        dcterms:isPartOf ?policy .
-  ?policy pkg:sourceDocument/dcterms:source ?doc ; pkg:jurisdiction/schema:name ?jurisdiction .
-  OPTIONAL { ?task dcterms:title ?title }
-  OPTIONAL { ?task pkg:section ?section }
-}
-"""
-_THEMES = """
-SELECT DISTINCT ?task ?theme WHERE { ?task pkg:theme/skos:prefLabel ?theme . FILTER(LANG(?theme) = "en") }
-"""
-_ASSIGNMENTS = """
-SELECT DISTINCT ?task ?role ?unit ?unitType WHERE {
-  ?a pkg:task ?task ; prov:agent ?u ; prov:hadRole/skos:notation ?role .
-  ?u skos:prefLabel ?unit .
-  OPTIONAL { ?u org:classification/skos:prefLabel ?unitType . FILTER(LANG(?unitType) = "en") }
-}
-"""
-
 
 def task_table(source: Any) -> pd.DataFrame:
     """One row per task: jurisdiction, document, key, title, text, section, source span,
     themes, and the lead (or, where no lead is named, responsible) units and their types."""
     import pandas as pd
 
-    store = _store(source)
-    tasks = pd.DataFrame(run_store(store, _TASKS).rows)
+    store = store_of(source)
+    tasks = pd.DataFrame(project(store, "tasks").rows)
     if tasks.empty:
         return pd.DataFrame(columns=["task", "jurisdiction", "doc", "key", "title", "text", "section", "begin", "end",
                                      "themes", "lead_units", "lead_types", "units"])
-    themes = pd.DataFrame(run_store(store, _THEMES).rows, columns=["task", "theme"])
-    assign = pd.DataFrame(run_store(store, _ASSIGNMENTS).rows, columns=["task", "role", "unit", "unitType"])
+    themes = pd.DataFrame(project(store, "task-themes").rows, columns=["task", "theme"])
+    assign = pd.DataFrame(project(store, "task-units").rows, columns=["task", "role", "unit", "unitType"])
     th = themes.groupby("task")["theme"].apply(lambda s: sorted(set(s))).to_dict()
     leads: dict[str, list[tuple[str, str]]] = {}
     units: dict[str, list[str]] = {}

@@ -1,7 +1,7 @@
 """Responsibility networks: projections of the RDF graph to networkx, and analyses.
 
 Projections are built from SPARQL SELECT results (never triple by triple, which
-would turn every literal into a node). Analyses are plain functions: the graph
+would turn every literal into a node): the queries in ``queries/projections/``. Analyses are plain functions: the graph
 first, options keyword-only, DataFrames out.
 
 >>> import networkx as nx
@@ -19,53 +19,17 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from policykg.analysis.projections import project, store_of
 from policykg.errors import UsageError
-from policykg.query import bind_params, run_store, with_values
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ROLES = ("lead", "support", "responsible")
-
-_ASSIGNMENTS = """
-SELECT ?task ?key ?title ?text ?section ?policy ?policyTitle ?doc ?jurisdiction
-       ?u ?unitLabel ?unitType ?unitJurisdiction ?role ?mention ?begin ?end
-WHERE {
-  ?a pkg:task ?task ;
-     prov:agent ?u ;
-     prov:hadRole/skos:notation ?role ;
-     nif:anchorOf ?mention ;
-     nif:beginIndex ?begin ;
-     nif:endIndex ?end .
-  ?task pkg:key ?key ;
-        pkg:text ?text ;
-        dcterms:isPartOf ?policy .
-  ?policy pkg:sourceDocument/dcterms:source ?doc .
-  OPTIONAL { ?policy dcterms:title ?policyTitle }
-  OPTIONAL { ?policy pkg:jurisdiction/schema:name ?jurisdiction }
-  OPTIONAL { ?task dcterms:title ?title }
-  OPTIONAL { ?task pkg:section ?section }
-  ?u skos:prefLabel ?unitLabel .
-  OPTIONAL { ?u pkg:jurisdiction/schema:name ?unitJurisdiction }
-  OPTIONAL { ?u org:classification/skos:prefLabel ?unitType . FILTER(LANG(?unitType) = "en") }
-}
-"""
-
-_TASK_PLACES = """
-SELECT DISTINCT ?task ?placeName WHERE { ?task pkg:mentionsPlace/schema:name ?placeName }
-"""
-
-
-def _store(source: Any) -> Any:
-    from policykg.store import open_store
-
-    return open_store(source, read_only=True) if isinstance(source, (str, Path)) else source
-
 
 def responsibility_graph(source: Any, *, jurisdiction: str | None = None) -> nx.MultiDiGraph:
     """The bipartite unit → task graph: one edge per assignment, ``role`` on each edge.
@@ -74,13 +38,14 @@ def responsibility_graph(source: Any, *, jurisdiction: str | None = None) -> nx.
     text, title, section, policy, document, places and the source span of each
     mention (on the edges); unit nodes carry label, type and jurisdiction.
     """
-    store = _store(source)
-    text = _ASSIGNMENTS
-    if jurisdiction:  # a required pattern on a bound variable (an OPTIONAL would not filter)
-        text = text.replace("WHERE {", "WHERE {\n  ?policy pkg:jurisdiction/schema:name ?only .", 1)
-    rows = run_store(store, with_values(text, bind_params_free({"only": jurisdiction} if jurisdiction else {}))).rows
+    store = store_of(source)
+    if jurisdiction:  # its policies bound as ?policy: the query starts from them
+        policies = tuple(r["policy"] for r in project(store, "policies-in", jurisdiction=jurisdiction).rows)
+        rows = project(store, "assignments", policy=policies).rows if policies else []
+    else:
+        rows = project(store, "assignments").rows
     places: dict[str, list[str]] = {}
-    for r in run_store(store, _TASK_PLACES).rows:
+    for r in project(store, "task-places").rows:
         places.setdefault(r["task"], []).append(r["placeName"])
     G = nx.MultiDiGraph()
     for r in sorted(rows, key=lambda r: (r["doc"], r["begin"])):
@@ -98,13 +63,6 @@ def responsibility_graph(source: Any, *, jurisdiction: str | None = None) -> nx.
         G.add_edge(u, t, key=f"{r['role']}:{r['begin']}", role=r["role"], mention=r["mention"],
                    begin=r["begin"], end=r["end"], doc=r["doc"])
     return G
-
-
-def bind_params_free(params: dict[str, str]) -> dict[str, Any]:
-    """Literals for ad-hoc query parameters (bound, never pasted)."""
-    import pyoxigraph as ox
-
-    return {k: ox.Literal(v) for k, v in params.items() if v}
 
 
 def _units_of(G: nx.MultiDiGraph, task: Any) -> dict[Any, set[str]]:
@@ -156,16 +114,15 @@ def policy_unit_graph(source: Any) -> nx.Graph:
 
 def place_graph(source: Any) -> nx.DiGraph:
     """The place hierarchy (child → parent, ``contained_in``) with tasks attached (task → place)."""
-    store = _store(source)
+    store = store_of(source)
     H = nx.DiGraph()
-    rows = run_store(store, "SELECT DISTINCT ?p ?name ?type ?parent WHERE { ?p a pkg:Place ; schema:name ?name . "
-                     "OPTIONAL { ?p pkg:placeType ?type } OPTIONAL { ?p schema:containedInPlace ?parent } }").rows
+    rows = project(store, "places").rows
     for r in rows:
         H.add_node(r["p"], kind="place", label=r["name"], place_type=r["type"])
     for r in rows:
         if r["parent"]:
             H.add_edge(r["p"], r["parent"], relation="contained_in")
-    for r in run_store(store, "SELECT DISTINCT ?t ?p ?key WHERE { ?t pkg:mentionsPlace ?p ; pkg:key ?key }").rows:
+    for r in project(store, "place-mentions").rows:
         H.add_node(r["t"], kind="task", label=r["key"])
         H.add_edge(r["t"], r["p"], relation="mentions")
     return H
@@ -277,5 +234,5 @@ def lead_alone(G: nx.MultiDiGraph) -> pd.DataFrame:
 
 __all__ = [
     "responsibility_graph", "co_responsibility_graph", "policy_unit_graph", "place_graph",
-    "workload", "centrality", "pairs", "communities", "lead_alone", "bind_params",
+    "workload", "centrality", "pairs", "communities", "lead_alone",
 ]

@@ -27,22 +27,31 @@ if TYPE_CHECKING:
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def with_values(text: str, bindings: Mapping[str, ox.Literal]) -> str:
+Term = ox.Literal | ox.NamedNode
+
+
+def with_values(text: str, bindings: Mapping[str, Term | tuple[Term, ...]]) -> str:
     """Add ``VALUES`` blocks of terms at the start of the query's top-level WHERE group.
 
-    The terms are serialised by pyoxigraph, so every value stays one RDF literal. One
+    The terms are serialised by pyoxigraph, so every value stays one RDF term. One
     block per variable (a join of one-row tables is the one row of all of them):
-    Virtuoso 7.2 fails on a several-variable block in some queries.
+    Virtuoso 7.2 fails on a several-variable block in some queries. A tuple of terms
+    gives its variable one row per term.
 
     >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('" } ; DROP ALL ; #')})
     'SELECT ?s WHERE { VALUES ?o { "\\\\" } ; DROP ALL ; #" }\\n ?s ?p ?o }'
+    >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {"s": (ox.NamedNode("http://a"), ox.NamedNode("http://b"))})
+    'SELECT ?s WHERE { VALUES ?s { <http://a> <http://b> }\\n ?s ?p ?o }'
     """
     if not bindings:
         return text
     m = _WHERE.search(text)
     if not m:
         raise QueryError("a parameterised query needs a WHERE { … } clause")
-    block = "".join(f" VALUES ?{n} {{ {bindings[n]} }}\n" for n in sorted(bindings))
+    def terms(value: Term | tuple[Term, ...]) -> str:
+        return " ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+    block = "".join(f" VALUES ?{n} {{ {terms(bindings[n])} }}\n" for n in sorted(bindings))
     return text[: m.end()] + block + text[m.end() :]
 
 
@@ -96,7 +105,8 @@ def check_nesting(query: str) -> None:
         raise QueryError(f"the query nests brackets {deepest} deep; at most {MAX_DEPTH} levels are run")
 
 
-def run_store(store: ox.Store, text: str, bindings: Mapping[str, ox.Literal] | None = None, *, limit: int | None = None) -> Result:
+def run_store(store: ox.Store, text: str, bindings: Mapping[str, Term | tuple[Term, ...]] | None = None, *,
+              limit: int | None = None) -> Result:
     """Run SPARQL on the embedded store (the default graph is the union of all graphs)."""
     check_nesting(text)
     try:
