@@ -43,10 +43,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from policykg.dataset import load_dataset  # noqa: E402
 from policykg.evaluate import evaluate, tasks_from_extraction  # noqa: E402
 from policykg.graphdir import load_extractions  # noqa: E402
 from policykg.query import bind_params, get_query, list_queries, run_rdflib, run_store  # noqa: E402
-from policykg.store import load_dataset, open_store  # noqa: E402
+from policykg.store import open_store  # noqa: E402
 
 #: the kinds of named query, as the issue's targets group them
 LOOKUPS = ("tasks-by-unit", "units-by-task", "tasks-in-place")

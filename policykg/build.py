@@ -26,13 +26,14 @@ from typing import Any
 
 from policykg import __version__
 from policykg.atomic import write_text
+from policykg.dataset import DocumentRDF, document_rdf, write_dataset_files
 from policykg.errors import BuildLockedError, IngestError, InputError
 from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration
 from policykg.graphdir import DocumentSummary, Parts
 from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
 from policykg.pipeline.ingest import supported
 from policykg.records import Problem
-from policykg.store import STORE, DocumentRDF, StoreUpdate, document_rdf, stored_documents, write_dataset_files
+from policykg.store import STORE, StoreUpdate, stored_documents
 
 
 @dataclass

@@ -25,7 +25,8 @@ import os
 import shutil
 from pathlib import Path
 
-from policykg.store import NQUADS, STORE, TRIG
+from policykg.dataset import NQUADS, TRIG
+from policykg.store import STORE
 
 GENERATIONS = "generations"
 CURRENT = "current"

@@ -24,7 +24,7 @@ from policykg.generation import EXTRACTIONS, MANIFEST
 from policykg.records import Extraction, document_id, extraction_from_dict, graph_name
 
 if TYPE_CHECKING:
-    from policykg.store import DocumentRDF
+    from policykg.dataset import DocumentRDF
 
 PARTS = "parts"
 

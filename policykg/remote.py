@@ -165,8 +165,9 @@ def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
     shared graphs from the store, the documents' graphs from their part files."""
     from functools import partial
 
+    from policykg.dataset import ONTOLOGY_GRAPH
     from policykg.graphdir import document_graph_files
-    from policykg.store import ONTOLOGY_GRAPH, open_store
+    from policykg.store import open_store
 
     store = open_store(graph_dir, read_only=True)
     for g in (ONTOLOGY_GRAPH, SHARED_GRAPH):
@@ -177,7 +178,7 @@ def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
 
 
 def _part_triples(path: Path, graph: str) -> bytes:
-    from policykg.store import nquads_as_triples
+    from policykg.dataset import nquads_as_triples
 
     try:
         return nquads_as_triples(path.read_bytes(), graph)

@@ -41,6 +41,6 @@ def validate_graph(data: Any) -> Validation:
 
 def validate_dir(graph_dir: str | Path) -> Validation:
     """Validate the dataset a build wrote (``dataset.trig``)."""
-    from policykg.store import load_dataset
+    from policykg.dataset import load_dataset
 
     return validate_graph(load_dataset(graph_dir))

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from policykg.build import build_corpus
+from policykg.dataset import NQUADS, load_dataset
 from policykg.query import bind_params, get_query, run_store
-from policykg.store import NQUADS, load_dataset, open_store
+from policykg.store import open_store
 
 
 def test_sample_graph_conforms_and_a_broken_one_does_not(built_graph: Path) -> None:
@@ -89,7 +90,7 @@ def test_ontology_terms_match_the_python_namespace() -> None:
 def test_dataset_exports_parse_back(built_graph: Path, fmt: str) -> None:
     import pyoxigraph as ox
 
-    from policykg.store import DATASET_FORMATS, dataset_bytes
+    from policykg.dataset import DATASET_FORMATS, dataset_bytes
 
     data = dataset_bytes(built_graph, fmt)
     n = sum(1 for _ in ox.parse(data, format=DATASET_FORMATS[fmt]))

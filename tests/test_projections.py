@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.analysis.projections import PROJECTIONS_DIR, list_projections, project
+from policykg.dataset import load_dataset
 from policykg.errors import QueryError
 from policykg.query import get_query, run_rdflib
-from policykg.store import load_dataset
 
 EXPECTED_FILE = Path(__file__).parent / "fixtures" / "queries" / "projections.json"
 EXPECTED = json.loads(EXPECTED_FILE.read_text(encoding="utf-8"))

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from policykg.dataset import load_dataset
 from policykg.query import bind_params, get_query, list_queries, run_rdflib, run_store
-from policykg.store import load_dataset, open_store
+from policykg.store import open_store
 from policykg.text.textview import squash
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"

@@ -23,10 +23,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykg.build import build_corpus, build_lock
+from policykg.dataset import NQUADS
 from policykg.errors import BuildLockedError
 from policykg.pipeline.extract.units import split_units
 from policykg.query import bind_params, get_query, run_store
-from policykg.store import NQUADS, open_store
+from policykg.store import open_store
 
 from .conftest import PLAN_TEXT, make_pdf
 

@@ -49,7 +49,7 @@ def export_dataset(graph_dir: Path, fmt: str, output: str | None) -> None:
 
     Example: policykg export dataset graph/ --format turtle -o policykg.ttl
     """
-    from policykg.store import dataset_bytes
+    from policykg.dataset import dataset_bytes
 
     emit(dataset_bytes(graph_dir, fmt), output)
 

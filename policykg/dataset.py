@@ -1,0 +1,175 @@
+"""The dataset: each document's statements serialized once (N-Quads and TriG), the dataset
+files joined from them, and conversion to other syntaxes.
+
+``graph/dataset.nq`` and ``graph/dataset.trig`` are the ontology graph, the shared graph
+and each document's part files joined, graph by graph (lines sorted within each graph,
+byte-identical for the same input), for other triple stores and for rdflib.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+import pyoxigraph as ox
+
+from policykg.atomic import open_atomic
+from policykg.errors import GraphNotBuiltError
+from policykg.namespace import ONTOLOGY_IRI, PREFIXES
+from policykg.paths import ONTOLOGY_DIR, resource
+from policykg.pipeline.rdf import graph_iri
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+NQUADS = "dataset.nq"
+TRIG = "dataset.trig"
+ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl", "themes.ttl")
+ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
+
+
+@dataclass(frozen=True)
+class DocumentRDF:
+    """One document's statements, serialized once (in the worker that extracted it)."""
+
+    #: its named graph as N-Quads, lines sorted
+    graph: bytes
+    #: its statements about units and places (for the shared graph), N-Quads, lines sorted
+    shared: bytes
+    #: its named graph as TriG, without ``@prefix`` lines (see :func:`trig_header`)
+    trig: bytes
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(set(data.splitlines()))
+    return b"".join(line + b"\n" for line in lines if line)
+
+
+def _without_prefixes(trig: bytes) -> bytes:
+    return b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@prefix "))
+
+
+def nquads_as_triples(nquads: bytes, graph: str) -> bytes:
+    """N-Quads lines of one graph as N-Triples (the graph term dropped).
+
+    >>> nquads_as_triples(b'<s> <p> "o" <g> .\\n', "g")
+    b'<s> <p> "o" .\\n'
+    """
+    tail = f" <{graph}> .".encode()
+    out = []
+    for line in nquads.splitlines():
+        if not line.endswith(tail):
+            raise ValueError(f"not a line of graph <{graph}>: {line[:120]!r}")
+        out.append(line[: -len(tail)] + b" .\n")
+    return b"".join(out)
+
+
+def trig_header() -> bytes:
+    """The ``@prefix`` lines that start ``dataset.trig``."""
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(PREFIXES.items())).encode("utf-8")
+
+
+def document_rdf(doc_id: str, quads: Iterable[ox.Quad]) -> DocumentRDF:
+    """Serialize one document's statements (the pipeline's last stage made them): its named
+    graph (N-Quads and TriG) and its statements about units and places."""
+    g = graph_iri(doc_id)
+    mine: dict[ox.Quad, None] = {}
+    shared: list[ox.Quad] = []
+    for q in quads:
+        if q.graph_name == g:
+            mine[q] = None
+        else:
+            shared.append(q)
+    return DocumentRDF(
+        graph=_sorted_lines(ox.serialize(mine, format=ox.RdfFormat.N_QUADS) or b""),
+        shared=_sorted_lines(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b""),
+        trig=_without_prefixes(ox.serialize(mine, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""),
+    )
+
+
+def ontology_quads() -> list[ox.Quad]:
+    """The ontology and the unit-type and theme schemes, in their own named graph."""
+    store = ox.Store()  # in memory: parses each file into the graph
+    for name in ONTOLOGY_FILES:
+        store.load(path=str(resource(ONTOLOGY_DIR, name)), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+    return list(store)
+
+
+def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tuple[Path, Path]], *, shared_trig: bytes | None = None) -> bytes:
+    """Write ``dataset.nq`` and ``dataset.trig`` atomically, streaming: the ontology graph,
+    the shared graph, then each document's graph from its ``(N-Quads, TriG)`` part files
+    (in the order given). Lines are sorted within each graph, so the same input gives
+    the same bytes. ``shared_trig``: the shared graph already written as TriG (by an
+    earlier build); returns it, for the next build."""
+    out = Path(graph_dir)
+    onto = ontology_quads()
+    head_nq = _sorted_lines(ox.serialize(onto, format=ox.RdfFormat.N_QUADS) or b"") + shared
+    if shared_trig is None:
+        shared_trig = _without_prefixes(ox.serialize(ox.parse(shared, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
+    head_trig = trig_header() + _without_prefixes(ox.serialize(sorted(onto, key=str), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"") + shared_trig
+    parts = list(parts)
+    for name, head, which in ((NQUADS, head_nq, 0), (TRIG, head_trig, 1)):
+        with open_atomic(out / name) as fh:
+            fh.write(head)
+            fh.flush()
+            for pair in parts:
+                _append(fh, pair[which])
+    return shared_trig
+
+
+def _append(fh: BinaryIO, path: Path) -> None:
+    """Append a file's bytes to an open file (copied by the kernel where it can)."""
+    start = fh.seek(0, os.SEEK_END)
+    with open(path, "rb") as src:
+        try:
+            while os.copy_file_range(src.fileno(), fh.fileno(), 1 << 30):
+                pass
+            fh.seek(0, os.SEEK_END)
+            return
+        except OSError:  # not on this file system: copy through Python
+            os.ftruncate(fh.fileno(), start)
+            fh.seek(start)
+            src.seek(0)
+        shutil.copyfileobj(src, fh, 1 << 20)
+
+
+def load_dataset(graph_dir: str | Path) -> Dataset:
+    """The whole dataset as an rdflib ``Dataset`` (read from ``dataset.trig``)."""
+    from rdflib import Dataset
+
+    path = Path(graph_dir) / TRIG
+    if not path.exists():
+        raise GraphNotBuiltError(f"{graph_dir}: no {TRIG} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
+    ds = Dataset(default_union=True)
+    ds.parse(path, format="trig")
+    return ds
+
+
+
+DATASET_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
+    """The dataset in another syntax: ``trig``, ``nquads`` (the files the build wrote),
+    ``turtle`` (all graphs merged into one, for tools without named graphs) or ``jsonld``."""
+    out = Path(graph_dir)
+    if fmt in ("nquads", "trig"):
+        path = out / (NQUADS if fmt == "nquads" else TRIG)
+        if not path.exists():
+            raise GraphNotBuiltError(f"{graph_dir}: no {path.name} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
+        return path.read_bytes()
+    nquads = dataset_bytes(graph_dir, "nquads")
+    if fmt == "turtle":
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)}
+        return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    quads = ox.parse(_sorted_lines(nquads), format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=DATASET_FORMATS[fmt]) or b""
