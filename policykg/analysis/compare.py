@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.analysis.projections import project, store_of
+from policykg.errors import UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -213,3 +216,34 @@ def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4, tasks: A
              "img{max-width:100%}")
     title = html.escape(f"policykg compare: {a} · {b}")
     return f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title><style>{style}</style></head><body>{"".join(parts)}</body></html>'
+
+
+def all_tables(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables of ``compare --all``, by title: theme coverage, unit-type shares and the
+    division-of-labour similarity of every pair of jurisdictions."""
+    return {"theme coverage": theme_coverage(tasks), "unit-type shares": unit_type_shares(tasks),
+            "division-of-labour similarity": division_of_labour(tasks)}
+
+
+def check_jurisdictions(tasks: pd.DataFrame, names: Sequence[str], *, where: str) -> None:
+    """Raise :class:`UsageError` naming the known jurisdictions when one of ``names`` has no task."""
+    known = set(tasks.jurisdiction)
+    for j in names:
+        if j not in known:
+            raise UsageError(f"no jurisdiction {j!r} in {where}; known: {', '.join(sorted(known))}")
+
+
+def save_report(output: str | Path, source: Any, a: str, b: str, *, threshold: float, tasks: pd.DataFrame,
+                pairs: pd.DataFrame, unique: pd.DataFrame) -> list[Path]:
+    """Write the HTML report of ``a`` against ``b`` and its tables as CSV files beside it
+    (``NAME-counterparts.csv``, ``-unique``, ``-coverage``, ``-shares``); the files written."""
+    from policykg.atomic import write_text
+
+    output = Path(output)
+    written = [write_text(output, report_html(source, a, b, threshold=threshold, tasks=tasks, pairs=pairs))]
+    both = tasks[tasks.jurisdiction.isin([a, b])]
+    stem = output.with_suffix("")
+    for name, df in {"counterparts": pairs, "unique": unique, "coverage": theme_coverage(both),
+                     "shares": unit_type_shares(both)}.items():
+        written.append(write_text(f"{stem}-{name}.csv", df.to_csv(index=name in ("coverage", "shares"))))
+    return written

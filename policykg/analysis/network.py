@@ -130,6 +130,21 @@ def place_graph(source: Any) -> nx.DiGraph:
 
 # --- analyses ----------------------------------------------------------------
 
+def analysis_tables(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
+    """The tables ``policykg analyze`` shows, by title: workload, centrality, co-lead and
+    lead→support pairs, communities, and units leading alone or with support."""
+    H = co_responsibility_graph(G)
+    comm = communities(H)
+    return {
+        "workload": workload(G).drop(columns=["id"]),
+        "centrality": centrality(H).drop(columns=["id"]),
+        "co-lead pairs": pairs(G, kind="co-lead"),
+        "lead-support pairs": pairs(G, kind="lead-support"),
+        "communities": comm.drop(columns=["id"]) if "id" in comm else comm,
+        "leading alone or with support": lead_alone(G),
+    }
+
+
 def workload(G: nx.MultiDiGraph) -> pd.DataFrame:
     """Tasks per unit by role (distinct tasks), busiest first."""
     import pandas as pd
@@ -234,5 +249,5 @@ def lead_alone(G: nx.MultiDiGraph) -> pd.DataFrame:
 
 __all__ = [
     "responsibility_graph", "co_responsibility_graph", "policy_unit_graph", "place_graph",
-    "workload", "centrality", "pairs", "communities", "lead_alone",
+    "workload", "centrality", "pairs", "communities", "lead_alone", "analysis_tables",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from policykg.cli._util import errors_to_click, main
+from policykg.errors import UsageError
 
 
 @main.command()
@@ -29,7 +30,7 @@ def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | Non
 
     try:
         G, title = view_graph(graph_dir, view, jurisdiction=jurisdiction, unit=unit, place=place)
-    except ValueError as exc:
+    except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     if output is None:
         tag = "-".join(x for x in (view, jurisdiction, unit, place) if x)
@@ -53,16 +54,7 @@ def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figur
     from policykg.analysis import network as nw
 
     G = nw.responsibility_graph(graph_dir, jurisdiction=jurisdiction)
-    H = nw.co_responsibility_graph(G)
-    comm = nw.communities(H)
-    tables = {
-        "workload": nw.workload(G).drop(columns=["id"]),
-        "centrality": nw.centrality(H).drop(columns=["id"]),
-        "co-lead pairs": nw.pairs(G, kind="co-lead"),
-        "lead-support pairs": nw.pairs(G, kind="lead-support"),
-        "communities": comm.drop(columns=["id"]) if "id" in comm else comm,
-        "leading alone or with support": nw.lead_alone(G),
-    }
+    tables = nw.analysis_tables(G)
     for name, df in tables.items():
         if fmt == "csv":
             click.echo(f"# {name}")
@@ -98,19 +90,17 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
 
     tasks = cmp.task_table(graph_dir)
     if all_:
-        tables = {"theme coverage": cmp.theme_coverage(tasks), "unit-type shares": cmp.unit_type_shares(tasks),
-                  "division-of-labour similarity": cmp.division_of_labour(tasks)}
-        for name, df in tables.items():
+        for name, df in cmp.all_tables(tasks).items():
             click.echo(f"# {name}" if fmt == "csv" else f"\n== {name}")
             click.echo(df.to_csv() if fmt == "csv" else df.to_string(), nl=fmt != "csv")
         return
     if len(jurisdictions) != 2:
         raise click.UsageError("name two jurisdictions (e.g. 遂溪县 陆河县) or use --all")
     a, b = jurisdictions
-    known = set(tasks.jurisdiction)
-    for j in (a, b):
-        if j not in known:
-            raise click.UsageError(f"no jurisdiction {j!r} in {graph_dir}; known: {', '.join(sorted(known))}")
+    try:
+        cmp.check_jurisdictions(tasks, (a, b), where=str(graph_dir))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
     pairs = cmp.counterparts(tasks, a, b, threshold=threshold)
     uniq = cmp.unique_tasks(tasks, pairs, a, b)
     shown = pairs.assign(a_lead=pairs.a_lead_units.map("、".join), b_lead=pairs.b_lead_units.map("、".join),
@@ -127,11 +117,5 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
                    f"{int((uniq.jurisdiction == b).sum())} in {b}")
         click.echo(uniq.assign(text=uniq.text.str.slice(0, 30))[["jurisdiction", "key", "text"]].head(20).to_string(index=False))
     if output:
-        from policykg.atomic import write_text
-
-        write_text(output, cmp.report_html(graph_dir, a, b, threshold=threshold, tasks=tasks, pairs=pairs))
-        stem = output.with_suffix("")
-        for name, df in {"counterparts": pairs, "unique": uniq, "coverage": cmp.theme_coverage(tasks[tasks.jurisdiction.isin([a, b])]),
-                         "shares": cmp.unit_type_shares(tasks[tasks.jurisdiction.isin([a, b])])}.items():
-            write_text(f"{stem}-{name}.csv", df.to_csv(index=name in ("coverage", "shares")))
-        click.echo(f"wrote {output} and {stem}-*.csv", err=True)
+        written = cmp.save_report(output, graph_dir, a, b, threshold=threshold, tasks=tasks, pairs=pairs, unique=uniq)
+        click.echo(f"wrote {', '.join(map(str, written))}", err=True)

@@ -1,0 +1,92 @@
+"""Unit types, kinds of body and task themes: rules read from the ontology's SKOS schemes
+(``ontology/unit-types.ttl``, ``ontology/themes.ttl``) and the kinds table."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+
+@cache
+def _concept_patterns(filename: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(concept IRI, pkg:namePattern) from an ontology scheme file, in skos:notation order."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from policykg.namespace import PKG
+    from policykg.paths import ONTOLOGY_DIR, resource
+
+    g = Graph().parse(resource(ONTOLOGY_DIR, filename))
+    rules = []
+    for concept, notation in g.subject_objects(SKOS.notation):
+        pattern = g.value(concept, PKG.namePattern)
+        if pattern is not None:
+            rules.append((str(notation), str(concept), re.compile(str(pattern))))
+    rules.sort()
+    return tuple((c, p) for _, c, p in rules)
+
+
+def unit_type_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(type IRI, name pattern) in priority order, read from ontology/unit-types.ttl."""
+    return _concept_patterns("unit-types.ttl")
+
+
+def unit_type(name: str) -> str:
+    """The unit-type concept IRI for a unit name (first matching rule wins).
+
+    >>> unit_type("县财政局").rsplit("/", 1)[1], unit_type("各镇党委政府").rsplit("/", 1)[1]
+    ('Finance', 'TownshipGovernment')
+    >>> unit_type("团区委").rsplit("/", 1)[1], unit_type("县委").rsplit("/", 1)[1]
+    ('MassOrganisation', 'PartyGovernmentLeadership')
+    """
+    for concept, rx in unit_type_rules():
+        if rx.search(name):
+            return concept
+    return unit_type_rules()[-1][0]
+
+
+_COLLECTIVE = re.compile(r"^(?:各|有关|相关|属地|全[县区市]|其他)|各单位$|成员单位$|牵头单位$|[直属]单位$|驻[\u4e00-\u9fff]{1,4}单位$|有关部门$|双方$|^[县区市]有关")
+
+
+#: kinds of body, first match wins (on the canonical name and its unit type)
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("CollectiveUnit", _COLLECTIVE),
+    ("TemporaryBody", re.compile(r"领导小组|工作队|工作组|指挥部|专班|联席会议")),
+    ("MassOrganisation", re.compile(r"团[县区市]委|共青团|妇联|妇女联合会|残联|残疾人联合会|工商联|工商业联合会|总工会|科协|科学技术协会|文联|文学艺术界联合会|侨联|红十字|促进会|老促会|协会$|学会$")),
+    ("Enterprise", re.compile(r"公司|集团|国企|企业|供电局|银行|支行|信用社|中标单位|监理单位|施工单位")),
+    ("PartyOrgan", re.compile(r"^(?:中共)?[\u4e00-\u9fff]{0,8}?[县区市镇乡省]委(?:员会)?(?:[\u4e00-\u9fff]{0,10}(?:部|办|办公室|委员会|室|委))?$|^(?:中共)|纪委|纪律检查|监委|党校|党史|党组织|党委")),
+    ("PublicInstitution", re.compile(r"(?:中心|院|所|站|馆|台|学校|大队|队)$")),
+    ("Government", re.compile(r"(?:人民政府|政府|党委政府|镇|乡|街道|村委会|居委会|自然村|[区县市]|新区)$")),
+    ("GovernmentDepartment", re.compile(r"")),
+)
+
+
+def unit_kind(canonical: str) -> str:
+    """The kind of body: party organ, government department, public institution, mass
+    organisation, enterprise, temporary body, government, or collective.
+
+    >>> [unit_kind(n) for n in ("县委组织部", "县财政局", "县投资促进中心", "区妇联", "移动遂溪分公司", "县老区振兴领导小组", "各镇人民政府")]
+    ['PartyOrgan', 'GovernmentDepartment', 'PublicInstitution', 'MassOrganisation', 'Enterprise', 'TemporaryBody', 'CollectiveUnit']
+    """
+    for kind, rx in _KINDS:
+        if rx.search(canonical):
+            return kind
+    return "GovernmentDepartment"
+
+
+def theme_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(theme IRI, pattern) from ontology/themes.ttl, in notation order."""
+    return _concept_patterns("themes.ttl")
+
+
+GENERAL_THEME = "https://w3id.org/policykg/theme/General"
+
+
+def task_themes(text: str) -> list[str]:
+    """Every theme whose keywords occur in a task's title and text (General when none does).
+
+    >>> [t.rsplit("/", 1)[1] for t in task_themes("加大对革命遗址的宣传力度，打造红色旅游精品线路")]
+    ['RedHeritage', 'Tourism']
+    """
+    found = [c for c, rx in theme_rules() if rx.search(text)]
+    return found or [GENERAL_THEME]
