@@ -181,3 +181,19 @@ def test_figures_leave_matplotlib_as_they_found_it(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
     assert matplotlib.get_backend() == backend
     assert list(matplotlib.rcParams["font.sans-serif"]) == fonts
+
+
+def test_export_ids_are_the_keys_of_the_graph_iris(built_graph: Path) -> None:
+    """One id scheme: a task's and a unit's id in ``export assignments`` is the key of its IRI."""
+    from policykg.export import assignment_rows
+    from policykg.graphdir import load_extractions
+    from policykg.records import ID_BASE
+    from policykg.store import open_store
+
+    store = open_store(built_graph, read_only=True)
+    tasks = {q.subject.value for q in store.quads_for_pattern(None, None, None) if q.subject.value.startswith(ID_BASE + "task/")}
+    units = {q.subject.value for q in store.quads_for_pattern(None, None, None) if q.subject.value.startswith(ID_BASE + "unit/")}
+    rows = list(assignment_rows(load_extractions(built_graph)))
+    assert {ID_BASE + "task/" + r["task"] for r in rows} == tasks
+    assert {ID_BASE + "unit/" + r["unit"] for r in rows if r["unit"]} <= units
+    assert len({r["unit"] for r in rows if r["unit"]}) > 100

@@ -1,4 +1,4 @@
-"""Docs stay honest: every CLI command and every named query appears in the README."""
+"""Docs stay honest: every CLI command, every named query and every module of the package appears in the README."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import click
 from policykg.cli import main
 from policykg.query import list_queries
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group: click.Group, prefix: str = "policykg") -> list[str]:
@@ -45,3 +46,13 @@ def test_every_option_of_every_command_is_in_the_readme() -> None:
                 if not any(n in README for n in names):
                     missing.append(f"{path} {names[0]}")
     assert not missing, f"document these options in the README: {missing}"
+
+
+def test_the_readme_layout_names_every_module_and_folder_of_the_package() -> None:
+    layout = README[README.index("## Project layout"):README.index("## Development")]
+    package = ROOT / "policykg"
+    names = {p.name for p in package.glob("*.py") if p.name != "__init__.py"}
+    names |= {p.name + "/" for p in package.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+    names |= {p.name + "/" for p in (package / "pipeline").iterdir() if p.is_dir() and not p.name.startswith("_")}
+    missing = sorted(n for n in names if n not in layout)
+    assert not missing, f"README's project layout does not name {missing}"
