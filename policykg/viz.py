@@ -258,7 +258,10 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
         label = unit_label(unit, jurisdiction)
         ids = [n for n, d in G.nodes(data=True) if d.get("kind") == "unit" and d["label"] in (label, unit)]
         if not ids:
-            raise UsageError(f"no unit {unit!r} in {where}")
+            from policykg.query.checks import suggestions
+
+            near = suggestions(label, {d["label"] for _, d in G.nodes(data=True) if d.get("kind") == "unit"})
+            raise UsageError(f"no unit {unit!r} in {where}" + (f": did you mean {' or '.join(near)}?" if near else ""))
         tasks = {t for u in ids for t in G.successors(u)}
         keep = set(ids) | tasks | {u for t in tasks for u in G.predecessors(t)}
         return G.subgraph(keep).copy(), f"{label} · {where}"
@@ -268,6 +271,11 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
         from policykg.analysis.projections import project
 
         rows = project(source, "places-within", place=place).rows
+        if not rows:
+            from policykg.query.checks import suggestions
+
+            near = suggestions(place, {r["name"] for r in project(source, "places").rows})
+            raise UsageError(f"no place {place!r} in this graph" + (f": did you mean {' or '.join(near)}?" if near else ""))
         names = {r["name"] for r in rows} | {place}
         tasks = {n for n, d in G.nodes(data=True) if d.get("kind") == "task" and names & set(d.get("places", []))}
         keep = tasks | {u for t in tasks for u in G.predecessors(t)}

@@ -27,6 +27,7 @@ CASES = {
     "assignments": {},
     "assignments-of-one-policy": {"policy": "policies-in"},
     "policies-in": {"jurisdiction": "甲县"},
+    "policy-jurisdictions": {},
     "task-places": {},
     "places": {},
     "place-mentions": {},

@@ -4,6 +4,7 @@ HTTP), parameters bound and resolved, and look-ups derived from the gold of the 
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -160,3 +161,57 @@ def test_policy_and_place_projections(built_graph: Path) -> None:
     assert {"湖光镇", "赤杆村", "麻章区", "湛江市"} <= names
     town = next(n for n, d in H.nodes(data=True) if d.get("label") == "赤杆村")
     assert any(H.nodes[p]["label"] == "湖光镇" for p in H.successors(town))
+
+
+@pytest.mark.parametrize("name, params, says", [
+    ("tasks-by-unit", {"unit": "县财政局", "jurisdiction": "遂溪", "role": "lead"}, "did you mean 遂溪县?"),
+    ("tasks-by-unit", {"unit": "县财政", "jurisdiction": "遂溪县"}, "did you mean 县财政局"),
+    ("tasks-by-unit", {"unit": "县财政局", "jurisdiction": "遂溪县", "role": "leader"}, "give lead (牵头)"),
+    ("tasks-by-theme", {"theme": "红色"}, "did you mean 红色资源?"),
+    ("tasks-in-place", {"place": "不存在镇"}, "names no place"),
+])
+def test_wrong_values_fail_loudly_with_close_matches(built_graph: Path, name: str, params: dict[str, str], says: str) -> None:
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    from policykg.errors import QueryError
+    from policykg.query import run_named
+
+    with pytest.raises(QueryError, match=re.escape(says)):
+        run_named(built_graph, name, **params)
+    res = CliRunner().invoke(main, ["query", name, str(built_graph)] + [f"-p{k}={v}" for k, v in params.items()])
+    assert res.exit_code != 0 and says in res.output
+
+
+def test_roles_in_chinese_are_the_roles(built_graph: Path) -> None:
+    from policykg.query import run_named
+
+    for zh, en in (("牵头", "lead"), ("配合", "support"), ("责任", "responsible")):
+        a = run_named(built_graph, "tasks-by-unit", unit="各镇人民政府", jurisdiction="遂溪县", role=zh).rows
+        assert a == run_named(built_graph, "tasks-by-unit", unit="各镇人民政府", jurisdiction="遂溪县", role=en).rows
+
+
+def test_an_empty_answer_says_why(built_graph: Path) -> None:
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    res = CliRunner().invoke(main, ["query", "tasks-by-unit", str(built_graph), "-p", "unit=县审计局", "-p",
+                                    "jurisdiction=麻章区", "-p", "role=lead"])
+    assert res.exit_code == 0 and "(0 rows)" in res.output
+    assert "is in the graph, but nothing matches them all together" in res.output
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--view", "place", "--place", "不存在镇"], "no place '不存在镇'"),
+    (["-j", "遂溪"], "did you mean 遂溪县?"),
+    (["--view", "unit", "--unit", "县财政", "-j", "遂溪县"], "did you mean 县财政局"),
+])
+def test_views_of_unknown_values_fail_with_close_matches(built_graph: Path, tmp_path: Path, args: list[str], says: str) -> None:
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    res = CliRunner().invoke(main, ["viz", str(built_graph), "-o", str(tmp_path / "v.html"), *args])
+    assert res.exit_code == 2 and says in res.output
+    assert not (tmp_path / "v.html").exists()

@@ -25,6 +25,7 @@ import networkx as nx
 
 from policykg.analysis.projections import project, store_of
 from policykg.errors import UsageError
+from policykg.query.checks import suggestions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +42,12 @@ def responsibility_graph(source: Any, *, jurisdiction: str | None = None) -> nx.
     store = store_of(source)
     if jurisdiction:  # its policies bound as ?policy: the query starts from them
         policies = tuple(r["policy"] for r in project(store, "policies-in", jurisdiction=jurisdiction).rows)
-        rows = project(store, "assignments", policy=policies).rows if policies else []
+        if not policies:
+            known = {r["jurisdiction"] for r in project(store, "policy-jurisdictions").rows}
+            near = suggestions(jurisdiction, known)
+            raise UsageError(f"no policy of {jurisdiction!r} in this graph: "
+                             + (f"did you mean {' or '.join(near)}?" if near else f"it has {', '.join(sorted(known)) or 'none'}"))
+        rows = project(store, "assignments", policy=policies).rows
     else:
         rows = project(store, "assignments").rows
     places: dict[str, list[str]] = {}

@@ -60,11 +60,17 @@ def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str,
     Example: policykg query tasks-by-unit --param unit=县财政局 --param jurisdiction=遂溪县 --param role=lead
     """
     from policykg.query import bind_params, format_result, get_query
+    from policykg.query.checks import check_values, why_empty
 
     q = get_query(name)
-    bindings = bind_params(q, _params(params))
-    res = _runner(graph_dir, endpoint, user, password)(q.text, bindings)
+    values = _params(params)
+    bindings = bind_params(q, values)
+    run = _runner(graph_dir, endpoint, user, password)
+    check_values(run, bindings)
+    res = run(q.text, bindings)
     emit(format_result(res, fmt), output)
+    if not res.rows and res.boolean is None:
+        click.echo(why_empty(values), err=True)
 
 
 @main.command()

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from policykg.errors import QueryError
 from policykg.paths import QUERIES_DIR
 from policykg.pipeline.resolve import unit_label
+from policykg.query.checks import role_value
 
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
@@ -96,7 +97,9 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, ox.Li
         if value is None or value == "":
             continue
         p = known[name]
-        if p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
+        if name == "role":  # lead, support, responsible (or 牵头, 配合, 责任)
+            out[name] = ox.Literal(role_value(value))
+        elif p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
             out[name] = ox.Literal(unit_label(value, values.get("jurisdiction") or None))
         elif p.kind == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):

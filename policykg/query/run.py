@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from policykg.errors import QueryError
 from policykg.namespace import PREFIXES
+from policykg.query.checks import check_values
 from policykg.query.named import bind_params, get_query
 from policykg.query.results import Result, to_result
 
@@ -151,7 +152,10 @@ def run_named(graph_dir: str | Path, name: str, **params: str) -> Result:
     from policykg.store import open_store
 
     q = get_query(name)
-    return run_store(open_store(graph_dir, read_only=True), q.text, bind_params(q, params))
+    store = open_store(graph_dir, read_only=True)
+    bindings = bind_params(q, params)
+    check_values(lambda text: run_store(store, text), bindings)
+    return run_store(store, q.text, bindings)
 
 
 def query(graph_dir: str | Path, name: str, **params: str) -> pd.DataFrame:

@@ -1,0 +1,75 @@
+"""Parameter values checked against what the graph holds, so a wrong value fails loudly
+with the close matches (``jurisdiction=遂溪`` → did you mean 遂溪县?) instead of giving an
+empty answer that reads like "nothing there".
+
+>>> suggestions("遂溪", {"遂溪县", "陆河县", "麻章区"})
+['遂溪县']
+>>> role_value("牵头"), role_value("support")
+('lead', 'support')
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+
+import pyoxigraph as ox
+
+from policykg.errors import QueryError
+from policykg.query.results import Result
+
+#: role words a user may give, in English or as the documents write them
+ROLE_WORDS = {
+    "lead": "lead", "support": "support", "responsible": "responsible",
+    "牵头": "lead", "牵头单位": "lead", "配合": "support", "配合单位": "support", "协助": "support",
+    "责任": "responsible", "责任单位": "responsible", "负责": "responsible",
+}
+
+#: parameter name → the SELECT listing every value the graph knows for it (as ?v)
+VOCABULARIES = {
+    "jurisdiction": "SELECT DISTINCT ?v WHERE { ?x pkg:jurisdiction/schema:name ?v }",
+    "unit": "SELECT DISTINCT ?v WHERE { ?u a pkg:Unit ; skos:prefLabel ?v }",
+    "place": "SELECT DISTINCT ?v WHERE { ?p a pkg:Place ; schema:name ?v }",
+    "theme": "SELECT DISTINCT ?v WHERE { ?t a skos:Concept ; skos:prefLabel ?l . "
+             "FILTER(STRSTARTS(STR(?t), \"https://w3id.org/policykg/theme/\")) BIND(STR(?l) AS ?v) }",
+}
+
+
+def role_value(value: str) -> str:
+    """``lead``, ``support`` or ``responsible`` for a role word (牵头, 配合, 责任 … as well)."""
+    role = ROLE_WORDS.get(value.strip())
+    if role is None:
+        raise QueryError(f"role={value!r} is not a role: give lead (牵头), support (配合) or responsible (责任)")
+    return role
+
+
+def suggestions(value: str, known: Iterable[str], n: int = 5) -> list[str]:
+    """Known values close to ``value``: those that contain it or that it contains, then
+    the closest spellings."""
+    known = sorted(set(known))
+    near = [k for k in known if value and (value in k or k in value)]
+    near.sort(key=lambda k: (abs(len(k) - len(value)), k))
+    close = [k for k in difflib.get_close_matches(value, known, n=n, cutoff=0.5) if k not in near]
+    return (near + close)[:n]
+
+
+def check_values(run: Callable[[str], Result], values: Mapping[str, ox.Literal | ox.NamedNode]) -> None:
+    """Raise :class:`QueryError` when a jurisdiction, unit, place or theme names nothing in
+    the graph ``run`` queries; the message gives the close matches."""
+    for name, term in sorted(values.items()):
+        if name not in VOCABULARIES or not isinstance(term, ox.Literal):
+            continue
+        known = {str(r["v"]) for r in run(VOCABULARIES[name]).rows}
+        if term.value in known:
+            continue
+        near = suggestions(term.value, known)
+        hint = f"did you mean {' or '.join(near)}?" if near else f"the graph knows {len(known)} (try `policykg query units` or list-queries)"
+        raise QueryError(f"{name}={term.value!r} names no {name} in this graph: {hint}")
+
+
+def why_empty(values: Mapping[str, str]) -> str:
+    """What an empty answer means once every value was found in the graph."""
+    given = ", ".join(f"{k}={v}" for k, v in values.items() if v)
+    if not given:
+        return "no rows: the graph holds nothing this query looks for"
+    return f"no rows: each of {given} is in the graph, but nothing matches them all together"
