@@ -1,4 +1,6 @@
-"""Tables out of a built graph: assignments, places, pairings (rows of plain dicts).
+"""Tables out of a built graph: assignments, tasks, units, places, pairings (rows of plain
+dicts, snake_case columns). Tasks and units are named by their ids, the keys of their IRIs
+in the graph (``task``: ``<document id>/body-002``; ``unit``: ``遂溪县/县财政局``).
 
 One assignment row per (task, unit, role); a task with no unit appears once
 with ``role``/``mention``/``unit`` set to ``None``. ``start``/``end`` are the
@@ -11,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from policykg.records import Extraction, task_id
@@ -19,6 +21,14 @@ from policykg.records import Extraction, task_id
 ASSIGNMENT_FIELDS = (
     "doc", "task", "task_title", "task_text", "section", "role", "mention", "unit", "unit_label",
     "start", "end", "prose", "jurisdiction", "task_persons", "task_assessors",
+)
+TASK_FIELDS = (
+    "doc", "task", "key", "kind", "number", "title", "text", "section", "jurisdiction", "themes",
+    "lead_units", "support_units", "responsible_units", "start", "end",
+)
+UNIT_FIELDS = (
+    "unit", "label", "jurisdiction", "kind", "unit_type", "aliases", "documents",
+    "lead_tasks", "support_tasks", "responsible_tasks",
 )
 PLACE_FIELDS = ("doc", "name", "type", "parent", "start", "end", "jurisdiction")
 PAIRING_FIELDS = ("doc", "helper", "helped", "kind", "start", "end", "jurisdiction")
@@ -56,6 +66,53 @@ def assignment_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any
                 }
 
 
+def _local(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def task_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
+    """One row per task: where it is, its text, themes and its units by role (canonical
+    names joined with 、)."""
+    for ex in extractions:
+        for t in ex.tasks:
+            by_role: dict[str, list[str]] = {"lead": [], "support": [], "responsible": []}
+            for m in t.mentions:
+                label = ex.units[m.name].label if m.name in ex.units else m.name
+                if label not in by_role[m.role]:
+                    by_role[m.role].append(label)
+            yield {
+                "doc": ex.doc, "task": task_id(ex.doc_id, t.key), "key": t.key, "kind": t.kind, "number": t.number,
+                "title": t.title, "text": t.text, "section": t.section, "jurisdiction": ex.policy.jurisdiction,
+                "themes": "、".join(_local(x) for x in t.themes) or None,
+                **{f"{role}_units": "、".join(names) or None for role, names in by_role.items()},
+                "start": t.start, "end": t.end,
+            }
+
+
+def unit_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
+    """One row per unit (by id) over the whole corpus: its canonical name, jurisdiction, kind
+    and type, the names it is written as, and in how many documents and tasks it has each role."""
+    units: dict[str, dict[str, Any]] = {}
+    for ex in extractions:
+        for name, u in ex.units.items():
+            row = units.setdefault(u.id, {
+                "unit": u.id, "label": u.label, "jurisdiction": u.jurisdiction, "kind": u.kind,
+                "unit_type": _local(u.type), "aliases": set(), "documents": set(),
+                "lead_tasks": set(), "support_tasks": set(), "responsible_tasks": set(),
+            })
+            if name != u.label:
+                row["aliases"].add(name)
+            row["documents"].add(ex.doc_id)
+        for t in ex.tasks:
+            for m in t.mentions:
+                if m.name in ex.units:
+                    units[ex.units[m.name].id][f"{m.role}_tasks"].add(task_id(ex.doc_id, t.key))
+    for uid in sorted(units):
+        row = units[uid]
+        yield {**row, "aliases": "、".join(sorted(row["aliases"])) or None, "documents": len(row["documents"]),
+               **{k: len(row[k]) for k in ("lead_tasks", "support_tasks", "responsible_tasks")}}
+
+
 def place_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
     for ex in extractions:
         for p in ex.places:
@@ -68,6 +125,16 @@ def pairing_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
         for p in ex.pairings:
             yield {"doc": ex.doc, "helper": p.helper, "helped": p.helped, "kind": p.kind,
                    "start": p.start, "end": p.end, "jurisdiction": ex.policy.jurisdiction}
+
+
+#: every table: its rows from the extractions, and its columns in order
+TABLES: dict[str, tuple[Callable[[Iterable[Extraction]], Iterator[dict[str, Any]]], tuple[str, ...]]] = {
+    "assignments": (assignment_rows, ASSIGNMENT_FIELDS),
+    "tasks": (task_rows, TASK_FIELDS),
+    "units": (unit_rows, UNIT_FIELDS),
+    "places": (place_rows, PLACE_FIELDS),
+    "pairings": (pairing_rows, PAIRING_FIELDS),
+}
 
 
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:

@@ -27,9 +27,22 @@ def _modules() -> dict[str, Path]:
     return out
 
 
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of the tree but those under ``if TYPE_CHECKING:`` (never run)."""
+    out, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            todo.extend(node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
 def import_graph() -> nx.DiGraph:
-    """Module → module it imports, for every import in the package (at the top of a
-    module or inside a function: a lazy import is still a dependency)."""
+    """Module → module it imports, for every import in the package that runs (at the top of
+    a module or inside a function: a lazy import is still a dependency)."""
     modules = _modules()
 
     def module_of(name: str) -> str | None:
@@ -40,7 +53,7 @@ def import_graph() -> nx.DiGraph:
     G = nx.DiGraph()
     G.add_nodes_from(modules)
     for name, path in modules.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("policykg"):
                 targets = [f"{node.module}.{a.name}" for a in node.names]
             elif isinstance(node, ast.Import):

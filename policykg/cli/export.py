@@ -11,17 +11,13 @@ from policykg.cli._util import emit, errors_to_click, main
 
 @main.group()
 def export() -> None:
-    """Export tables (assignments, places, pairings) from a built graph."""
+    """Export tables (assignments, tasks, units, places, pairings) and the dataset from a built graph."""
 
 
 def _export_command(kind: str) -> None:
     from policykg import export as ex
 
-    rows_fn, fields = {
-        "assignments": (ex.assignment_rows, ex.ASSIGNMENT_FIELDS),
-        "places": (ex.place_rows, ex.PLACE_FIELDS),
-        "pairings": (ex.pairing_rows, ex.PAIRING_FIELDS),
-    }[kind]
+    rows_fn, fields = ex.TABLES[kind]
 
     @export.command(name=kind, help=f"Export {kind} as JSON Lines or CSV.\n\nExample: policykg export {kind} graph/ --format csv")
     @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
@@ -35,7 +31,7 @@ def _export_command(kind: str) -> None:
         emit(ex.to_jsonl(rows) if fmt == "jsonl" else ex.to_csv(rows, fields), output)
 
 
-for _kind in ("assignments", "places", "pairings"):
+for _kind in ("assignments", "tasks", "units", "places", "pairings"):
     _export_command(_kind)
 
 
