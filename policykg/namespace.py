@@ -40,6 +40,7 @@ class PKG(DefinedNamespace):
     PublicInstitution: URIRef
     MassOrganisation: URIRef
     Enterprise: URIRef
+    Cooperative: URIRef
     TemporaryBody: URIRef
     memberPlace: URIRef
     Place: URIRef

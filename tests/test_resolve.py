@@ -212,3 +212,11 @@ def test_division_spans_read_as_an_alternation_of_all_names(sample_documents):
         got = [(d.name, a, b) for d, a, b in division_spans(text)]
         assert got == _spans_by_alternation(text)
     assert [d.name for d, _, _ in division_spans(crafted)][:3] == ["湛江市", "麻章区", "遂溪县"]
+
+
+def test_supply_and_marketing_cooperatives_are_cooperatives_in_the_graph(built_graph: Path) -> None:
+    """供销社 is a co-operative federation, not a government department (issue 16, point 5)."""
+    q = """SELECT ?kind WHERE { ?u skos:prefLabel "湛江供销社联合社" ; a ?k . ?k rdfs:subClassOf pkg:Unit ; rdfs:label ?kind
+    FILTER(LANG(?kind) = "zh") }"""
+    rows = run_store(open_store(built_graph, read_only=True), q).rows
+    assert [r["kind"] for r in rows] == ["合作经济组织"]

@@ -53,6 +53,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("CollectiveUnit", _COLLECTIVE),
     ("TemporaryBody", re.compile(r"领导小组|工作队|工作组|指挥部|专班|联席会议")),
     ("MassOrganisation", re.compile(r"团[县区市]委|共青团|妇联|妇女联合会|残联|残疾人联合会|工商联|工商业联合会|总工会|科协|科学技术协会|文联|文学艺术界联合会|侨联|红十字|促进会|老促会|协会$|学会$")),
+    # 供销合作社 federations and farmers' co-operatives: owned by their members, neither a
+    # government department nor a company (a 信用社 is a bank now, below)
+    ("Cooperative", re.compile(r"供销(?:合作)?社|供销联社|专业合作社|经济合作社|合作联合社")),
     ("Enterprise", re.compile(r"公司|集团|国企|企业|供电局|银行|支行|信用社|中标单位|监理单位|施工单位")),
     ("PartyOrgan", re.compile(r"^(?:中共)?[\u4e00-\u9fff]{0,8}?[县区市镇乡省]委(?:员会)?(?:[\u4e00-\u9fff]{0,10}(?:部|办|办公室|委员会|室|委))?$|^(?:中共)|纪委|纪律检查|监委|党校|党史|党组织|党委")),
     ("PublicInstitution", re.compile(r"(?:中心|院|所|站|馆|台|学校|大队|队)$")),
@@ -63,10 +66,12 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def unit_kind(canonical: str) -> str:
     """The kind of body: party organ, government department, public institution, mass
-    organisation, enterprise, temporary body, government, or collective.
+    organisation, co-operative, enterprise, temporary body, government, or collective.
 
     >>> [unit_kind(n) for n in ("县委组织部", "县财政局", "县投资促进中心", "区妇联", "移动遂溪分公司", "县老区振兴领导小组", "各镇人民政府")]
     ['PartyOrgan', 'GovernmentDepartment', 'PublicInstitution', 'MassOrganisation', 'Enterprise', 'TemporaryBody', 'CollectiveUnit']
+    >>> unit_kind("湛江供销社联合社"), unit_kind("县农村信用社")
+    ('Cooperative', 'Enterprise')
     """
     for kind, rx in _KINDS:
         if rx.search(canonical):
