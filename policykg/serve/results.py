@@ -1,0 +1,105 @@
+"""SPARQL query results as the endpoint sends them: JSON, XML, CSV or TSV (SPARQL 1.1),
+chosen by content negotiation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import pyoxigraph as ox
+
+MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+
+def _term_json(t: Any) -> dict[str, str]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype is not None and not t.datatype.value.endswith("#string"):
+        out["datatype"] = t.datatype.value
+    return out
+
+#: characters XML 1.0 cannot hold at all, escaped or not
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+def _xml_chars(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool | None = None) -> bytes:
+    """SPARQL 1.1 query results in JSON, XML, CSV or TSV.
+
+    Written here, not by pyoxigraph's ``QuerySolutions.serialize``: the rows come from a
+    query process as plain tuples, cut at ``--max-rows``, and pyoxigraph's XML keeps
+    characters XML 1.0 cannot hold (a control character in a document's text would
+    make the whole answer unreadable to an XML parser).
+    """
+    if fmt == "json":
+        if boolean is not None:
+            return json.dumps({"head": {}, "boolean": boolean}).encode()
+        bindings = [{c: _term_json(v) for c, v in zip(columns, r) if v is not None} for r in rows]
+        return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+        if boolean is not None:
+            out.append(f"<head/><boolean>{'true' if boolean else 'false'}</boolean></sparql>")
+            return "".join(out).encode("utf-8")
+        out.append("<head>" + "".join(f'<variable name="{c}"/>' for c in columns) + "</head><results>")
+        for r in rows:
+            out.append("<result>")
+            for c, v in zip(columns, r):
+                if v is None:
+                    continue
+                j = _term_json(v)
+                if j["type"] == "uri":
+                    inner = f"<uri>{xml_escape(_xml_chars(j['value']))}</uri>"
+                elif j["type"] == "bnode":
+                    inner = f"<bnode>{xml_escape(_xml_chars(j['value']))}</bnode>"
+                else:
+                    attr = f" xml:lang={quoteattr(j['xml:lang'])}" if "xml:lang" in j else (
+                        f" datatype={quoteattr(_xml_chars(j['datatype']))}" if "datatype" in j else "")
+                    inner = f"<literal{attr}>{xml_escape(_xml_chars(j['value']))}</literal>"
+                out.append(f'<binding name="{c}">{inner}</binding>')
+            out.append("</result>")
+        out.append("</results></sparql>")
+        return "".join(out).encode("utf-8")
+    buf = io.StringIO()
+    if boolean is not None:
+        buf.write("true\n" if boolean else "false\n")
+        return buf.getvalue().encode("utf-8")
+    if fmt == "csv":
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if v is None else v.value for v in r])
+    else:
+        buf.write("\t".join("?" + c for c in columns) + "\n")
+        for r in rows:
+            buf.write("\t".join("" if v is None else str(v) for v in r) + "\n")
+    return buf.getvalue().encode("utf-8")
+
+def negotiate(accept: str, fmt: str | None) -> str:
+    if fmt in MEDIA:
+        return fmt
+    accept = accept or ""
+    for key, media in MEDIA.items():
+        if media in accept:
+            return key
+    if "json" in accept:
+        return "json"
+    if "xml" in accept:
+        return "xml"
+    return "json"
