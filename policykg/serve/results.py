@@ -4,6 +4,7 @@ chosen by content negotiation."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -18,7 +19,10 @@ MEDIA = {
     "xml": "application/sparql-results+xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
+    "html": "text/html",
 }
+#: media types of a CONSTRUCT's or DESCRIBE's triples
+GRAPH_MEDIA = {"turtle": "text/turtle", "jsonld": "application/ld+json"}
 
 def _term_json(t: Any) -> dict[str, str]:
     if isinstance(t, ox.NamedNode):
@@ -39,14 +43,49 @@ def _xml_chars(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot hold replaced by U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
 
-def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool | None = None) -> bytes:
-    """SPARQL 1.1 query results in JSON, XML, CSV or TSV.
+def negotiate_graph(accept: str, fmt: str | None) -> str:
+    """``jsonld`` or ``turtle`` (the default) for a CONSTRUCT's or DESCRIBE's triples.
+
+    >>> negotiate_graph("application/ld+json", None), negotiate_graph("*/*", None)
+    ('jsonld', 'turtle')
+    """
+    if fmt in GRAPH_MEDIA:
+        return fmt
+    return "jsonld" if "application/ld+json" in (accept or "") else "turtle"
+
+
+def html_page(columns: list[str], rows: list[list[Any]], boolean: bool | None, truncated: bool) -> bytes:
+    """The results as an HTML table for a person in a browser; every value escaped."""
+    if boolean is not None:
+        body = f"<p>{'yes (true)' if boolean else 'no (false)'}</p>"
+    else:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{'' if v is None else html.escape(v.value)}</td>" for v in r) + "</tr>" for r in rows
+        )
+        note = " (cut at the endpoint's limit)" if truncated else ""
+        body = f"<p>{len(rows)} row{'s' if len(rows) != 1 else ''}{note}</p><table><tr>{head}</tr>{cells}</table>"
+    return (RESULTS_PAGE.format(body=body)).encode("utf-8")
+
+
+RESULTS_PAGE = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>policykg results</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%;vertical-align:top;max-width:40em}}</style></head>
+<body><p><a href="/">← query page</a></p>{body}</body></html>"""
+
+
+def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool | None = None,
+              truncated: bool = False) -> bytes:
+    """SPARQL 1.1 query results in JSON, XML, CSV or TSV (or an HTML table).
 
     Written here, not by pyoxigraph's ``QuerySolutions.serialize``: the rows come from a
     query process as plain tuples, cut at ``--max-rows``, and pyoxigraph's XML keeps
     characters XML 1.0 cannot hold (a control character in a document's text would
     make the whole answer unreadable to an XML parser).
     """
+    if fmt == "html":
+        return html_page(columns, rows, boolean, truncated)
     if fmt == "json":
         if boolean is not None:
             return json.dumps({"head": {}, "boolean": boolean}).encode()
@@ -92,12 +131,22 @@ def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool
     return buf.getvalue().encode("utf-8")
 
 def negotiate(accept: str, fmt: str | None) -> str:
+    """The results format: ``format=`` when given, else the first SPARQL results type the
+    ``Accept`` header names, else HTML for a browser (``text/html``), else JSON.
+
+    >>> negotiate("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None)
+    'html'
+    >>> negotiate("application/sparql-results+xml", None), negotiate("*/*", None), negotiate("", "csv")
+    ('xml', 'json', 'csv')
+    """
     if fmt in MEDIA:
         return fmt
     accept = accept or ""
     for key, media in MEDIA.items():
-        if media in accept:
+        if key != "html" and media in accept:
             return key
+    if "text/html" in accept:
+        return "html"
     if "json" in accept:
         return "json"
     if "xml" in accept:

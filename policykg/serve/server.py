@@ -12,18 +12,20 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from policykg.errors import QueryError
-from policykg.query import bind_params, get_query, list_queries, with_values
-from policykg.serve.results import MEDIA, negotiate, serialize
+from policykg.query import NamedQuery, Result, bind_params, get_query, list_queries, python_value, with_values
+from policykg.query.checks import check_values
+from policykg.serve.results import GRAPH_MEDIA, MEDIA, negotiate, negotiate_graph, serialize
 from policykg.serve.workers import Busy, Endpoint, WorkerDied
 
 PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>policykg SPARQL</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:70em}}textarea{{width:100%;height:14em;font-family:monospace}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}</style></head>
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}
+li{{margin-bottom:1em}}form{{margin-top:.3em}}input{{width:12em}}</style></head>
 <body><h1>policykg SPARQL endpoint</h1>
 <p>Read-only. The default graph is the union of all document graphs. Endpoint: <code>/sparql</code>.</p>
 <form method="post" action="/sparql"><textarea name="query">{query}</textarea>
-<p><select name="format"><option>json</option><option>csv</option><option>tsv</option><option>xml</option></select>
+<p><select name="format"><option>html</option><option>json</option><option>csv</option><option>tsv</option><option>xml</option><option>turtle</option><option>jsonld</option></select>
 <button type="submit">Run</button></p></form>
 <h2>Named queries</h2><ul>{named}</ul></body></html>"""
 
@@ -91,9 +93,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _format(self, asked: str | None) -> str:
         return negotiate(self.headers.get("Accept", ""), asked)
 
-    def _answer(self, text: str, fmt: str) -> None:
+    def _graph_format(self, asked: str | None) -> str:
+        return negotiate_graph(self.headers.get("Accept", ""), asked)
+
+    def _answer(self, text: str, fmt: str, graph_format: str = "turtle") -> None:
         try:
-            columns, rows, boolean, truncated = self.endpoint.execute(text)
+            answer = self.endpoint.execute(text, graph_format)
         except PermissionError as exc:
             return self._error(HTTPStatus.FORBIDDEN, str(exc))
         except Busy as exc:
@@ -102,14 +107,17 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
         except (SyntaxError, QueryError) as exc:
             return self._error(HTTPStatus.BAD_REQUEST, f"bad query: {exc}")
-        extra = {"X-Result-Truncated": "true"} if truncated else {}
-        ctype = MEDIA[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv", "json") else "")
-        self._send(HTTPStatus.OK, serialize(columns, rows, fmt, boolean), ctype, extra)
+        extra = {"X-Result-Truncated": "true"} if answer.truncated else {}
+        if answer.graph is not None:
+            return self._send(HTTPStatus.OK, answer.graph, GRAPH_MEDIA[graph_format] + "; charset=utf-8", extra)
+        ctype = MEDIA[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv", "json", "html") else "")
+        body = serialize(answer.columns, answer.rows, fmt, answer.boolean, answer.truncated)
+        self._send(HTTPStatus.OK, body, ctype, extra)
 
     # --- GET (and HEAD) ---------------------------------------------------------
 
     def do_GET(self) -> None:
-        url = urlparse(self.path)
+        url = urlparse(_utf8_path(self.path))
         qs = {k: v[-1] for k, v in parse_qs(url.query).items()}
         if url.path in ("/", "/index.html"):
             return self._page()
@@ -124,11 +132,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def _page(self) -> None:
-        named = "".join(
-            f"<li><code>/queries/{html.escape(q.name)}</code> — {html.escape(q.title)}"
-            f"{' (' + html.escape(', '.join(p.name for p in q.params)) + ')' if q.params else ''}</li>"
-            for q in list_queries()
-        )
+        named = "".join(_query_form(q) for q in list_queries())
         body = PAGE.format(query=html.escape(DEFAULT_QUERY), named=named).encode("utf-8")
         self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
 
@@ -137,7 +141,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._read_only()
         if "query" not in qs:
             return self._error(HTTPStatus.BAD_REQUEST, "give a query: /sparql?query=...")
-        return self._answer(qs["query"], self._format(qs.get("format")))
+        return self._answer(qs["query"], self._format(qs.get("format")), self._graph_format(qs.get("format")))
 
     def _listing(self) -> None:
         listing = [
@@ -151,10 +155,22 @@ class SparqlHandler(BaseHTTPRequestHandler):
         fmt = self._format(qs.pop("format", None))
         try:
             q = get_query(name)
-            text = with_values(q.text, bind_params(q, qs))
+            bindings = bind_params(q, qs)
+            check_values(self._rows, bindings)  # a value that names nothing: 400 with the close matches
+            text = with_values(q.text, bindings)
         except QueryError as exc:
             return self._error(HTTPStatus.BAD_REQUEST, str(exc))
         return self._answer(text, fmt)
+
+    def _rows(self, text: str) -> Result:
+        """A small SELECT run by the query processes, as rows of Python values (an empty
+        answer when none is free: checking a value must not refuse a request)."""
+        try:
+            answer = self.endpoint.execute(text)
+        except (Busy, TimeoutError, WorkerDied):
+            return Result([], [])
+        rows = [{c: python_value(v) for c, v in zip(answer.columns, r)} for r in answer.rows]
+        return Result(answer.columns, rows)
 
     # --- POST ---------------------------------------------------------------------
 
@@ -170,14 +186,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if ctype == "application/sparql-update":
             return self._read_only()
         if ctype == "application/sparql-query":
-            return self._answer(raw, self._format(qs.get("format")))
+            return self._answer(raw, self._format(qs.get("format")), self._graph_format(qs.get("format")))
         form = {k: v[-1] for k, v in parse_qs(raw).items()}
         if "update" in form:
             return self._read_only()
         if "query" not in form:
             return self._error(HTTPStatus.BAD_REQUEST, "give a query (form field 'query')")
         qs.setdefault("format", form.get("format", ""))
-        return self._answer(form["query"], self._format(qs.get("format")))
+        return self._answer(form["query"], self._format(qs.get("format")), self._graph_format(qs.get("format")))
 
     def _body(self) -> str | None:
         """The request's body, read by its one Content-Length (None: refused, the answer sent)."""
@@ -194,6 +210,36 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._error(*problem)
             return None
         return self.rfile.read(int(declared[0])).decode("utf-8", errors="replace")
+
+def _utf8_path(path: str) -> str:
+    """The request's path with raw UTF-8 read as UTF-8: ``curl '…?jurisdiction=陆河县'`` sends
+    the characters unencoded, and the request line reaches the handler decoded as Latin-1.
+
+    >>> _utf8_path("/q?j=" + "陆河县".encode().decode("latin-1"))
+    '/q?j=陆河县'
+    """
+    if path.isascii():
+        return path
+    try:
+        return path.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return path
+
+
+def _query_form(q: NamedQuery) -> str:
+    """A named query on the query page: its title and description, and a form with a field
+    per parameter that runs it (results as an HTML table, or in another format)."""
+    fields = "".join(
+        f'<label>{html.escape(p.name)} <input name="{html.escape(p.name)}"{" required" if p.required else ""}'
+        f' placeholder="{html.escape(p.note or ("required" if p.required else "optional"))}"></label> '
+        for p in q.params
+    )
+    formats = "".join(f"<option>{f}</option>" for f in ("html", "json", "csv", "tsv", "xml"))
+    return (f'<li><a href="/queries/{html.escape(q.name)}?format=html"><b>{html.escape(q.title)}</b></a> '
+            f"<code>{html.escape(q.name)}</code><br><small>{html.escape(q.description)}</small>"
+            f'<form method="get" action="/queries/{html.escape(q.name)}">{fields}'
+            f'<select name="format">{formats}</select> <button type="submit">Run</button></form></li>')
+
 
 def make_handler(endpoint: Endpoint, allowed_hosts: frozenset[str] = LOOPBACK_NAMES,
                  idle_timeout: float = IDLE_SECONDS) -> type[BaseHTTPRequestHandler]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,35 +90,55 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
     conn.send(("ready",))  # a query's time limit starts now, not while the process starts
     while True:
         try:
-            text = conn.recv()
+            text, graph_format = conn.recv()
         except (EOFError, OSError):  # the server is gone
             return
         try:
             res = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
             if isinstance(res, ox.QueryBoolean):
                 conn.send(("ok", [], [], bool(res), False))
-                continue
-            if isinstance(res, ox.QueryTriples):
-                conn.send(("error", "CONSTRUCT and DESCRIBE are not served here; use SELECT or ASK"))
-                continue
-            columns = [v.value for v in res.variables]
-            rows: list[list[Any]] = []
-            truncated = False
-            size = 0
-            for sol in res:
-                row = [_term_tuple(sol[c]) for c in columns]
-                size += sum(len(t[1]) + 16 for t in row if t is not None)
-                if len(rows) >= max_rows or size > max_bytes:
-                    truncated = True
-                    break
-                rows.append(row)
-            conn.send(("ok", columns, rows, None, truncated))
+            elif isinstance(res, ox.QueryTriples):
+                conn.send(_graph_answer(res, graph_format, max_rows, max_bytes))
+            else:
+                conn.send(_rows_answer(res, max_rows, max_bytes))
         except SyntaxError as exc:
             conn.send(("error", str(exc)))
         except MemoryError:
             conn.send(("memory", f"the query needed more than the {max_memory >> 20} MB a query may use"))
         except Exception as exc:  # keep the worker alive
             conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+
+def _rows_answer(res: ox.QuerySolutions, max_rows: int, max_bytes: int) -> tuple[Any, ...]:
+    """A SELECT's rows as plain tuples, cut at ``max_rows`` rows or about ``max_bytes``."""
+    columns = [v.value for v in res.variables]
+    rows: list[list[Any]] = []
+    truncated = False
+    size = 0
+    for sol in res:
+        row = [_term_tuple(sol[c]) for c in columns]
+        size += sum(len(t[1]) + 16 for t in row if t is not None)
+        if len(rows) >= max_rows or size > max_bytes:
+            truncated = True
+            break
+        rows.append(row)
+    return ("ok", columns, rows, None, truncated)
+
+
+def _graph_answer(res: ox.QueryTriples, graph_format: str, max_rows: int, max_bytes: int) -> tuple[Any, ...]:
+    """A CONSTRUCT's or DESCRIBE's triples in Turtle or JSON-LD, cut like rows."""
+    triples: list[ox.Triple] = []
+    truncated = False
+    size = 0
+    for t in res:
+        size += len(str(t))
+        if len(triples) >= max_rows or size > max_bytes:
+            truncated = True
+            break
+        triples.append(t)
+    fmt = ox.RdfFormat.JSON_LD if graph_format == "jsonld" else ox.RdfFormat.TURTLE
+    data = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None) or b""
+    return ("graph", data, truncated)
+
 
 #: seconds a new query process may take to start and open the store
 STARTUP_SECONDS = 60.0
@@ -266,7 +287,9 @@ class Endpoint:
             return
         self._idle.put(worker)
 
-    def execute(self, text: str) -> tuple[list[str], list[list[Any]], bool | None, bool]:
+    def execute(self, text: str, graph_format: str = "turtle") -> Answer:
+        """Run one query in a query process; a CONSTRUCT or DESCRIBE answers with its triples
+        in ``graph_format`` (``turtle`` or ``jsonld``)."""
         refused = refusal(text)
         if refused:
             status, message = refused
@@ -275,7 +298,7 @@ class Endpoint:
         proc, conn, _ = worker
         try:
             self._wait_ready(proc, conn)
-            conn.send(text)
+            conn.send((text, graph_format))
             if not conn.poll(self.timeout):
                 self._retire(proc)
                 raise TimeoutError(f"the query ran longer than {self.timeout:g} s and was stopped")
@@ -292,8 +315,22 @@ class Endpoint:
             raise WorkerDied(answer[1])
         if answer[0] == "error":
             raise QueryError(answer[1])
+        if answer[0] == "graph":
+            return Answer([], [], None, answer[2], graph=answer[1])
         _, columns, rows, boolean, truncated = answer
-        return columns, [[_term_from_tuple(t) for t in r] for r in rows], boolean, truncated
+        return Answer(columns, [[_term_from_tuple(t) for t in r] for r in rows], boolean, truncated)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a query gave: rows (a SELECT), a boolean (an ASK) or triples already serialised
+    (a CONSTRUCT or DESCRIBE); ``truncated`` when cut at the row or byte limit."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    boolean: bool | None
+    truncated: bool
+    graph: bytes | None = None
 
 class WorkerDied(Exception):
     """A query ended its query process; the process was replaced."""
