@@ -171,5 +171,11 @@ def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
     if fmt == "turtle":
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)}
         return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    if fmt == "jsonld":  # compacted with the prefixes as its @context (pyoxigraph writes expanded JSON-LD only)
+        from rdflib import Dataset as RdflibDataset
+
+        ds = RdflibDataset()
+        ds.parse(data=nquads, format="nquads")
+        return ds.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True).encode("utf-8")
     quads = ox.parse(_sorted_lines(nquads), format=ox.RdfFormat.N_QUADS)
     return ox.serialize(quads, format=DATASET_FORMATS[fmt]) or b""
