@@ -124,7 +124,7 @@ def run_remote(
             for c, v in row.items():
                 if isinstance(v, str) and marker in v:
                     row[c] = v.replace(marker, sep)
-    return res
+    return Result(res.columns, rows, res.boolean) if separators else res  # terms hold the markers
 
 
 _SEPARATOR = re.compile(r'(SEPARATOR\s*=\s*)"((?:[^"\\\n]|\\.)*)"', re.IGNORECASE)

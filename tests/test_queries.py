@@ -215,3 +215,30 @@ def test_views_of_unknown_values_fail_with_close_matches(built_graph: Path, tmp_
     res = CliRunner().invoke(main, ["viz", str(built_graph), "-o", str(tmp_path / "v.html"), *args])
     assert res.exit_code == 2 and says in res.output
     assert not (tmp_path / "v.html").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["sparql", "SELECT ?n (COUNT(*) AS ?c) WHERE { ?u skos:prefLabel ?n } GROUP BY ?n ORDER BY ?n LIMIT 5"],
+    ["query", "units", "-p", "jurisdiction=甲县"],
+    ["sparql", "ASK { ?s ?p ?o }"],
+])
+def test_json_output_is_standard_sparql_results(fixture_graph: Path, args: list[str]) -> None:
+    """``--format json`` writes SPARQL 1.1 Query Results JSON, as any SPARQL tool reads it."""
+    import pyoxigraph as ox
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    cmd = [args[0], *args[1:2], str(fixture_graph), *args[2:], "--format", "json"]
+    res = CliRunner().invoke(main, cmd)
+    assert res.exit_code == 0, res.output
+    parsed = ox.parse_query_results(res.output.encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    if isinstance(parsed, ox.QueryBoolean):
+        assert bool(parsed) is True
+        return
+    data = json.loads(res.output)
+    assert data["head"]["vars"] and data["results"]["bindings"]
+    solutions = list(parsed)
+    assert len(solutions) == len(data["results"]["bindings"]) > 0
+    counts = [b["c"] for b in data["results"]["bindings"] if "c" in b]
+    assert all(c["datatype"].endswith("#integer") for c in counts)

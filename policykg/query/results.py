@@ -30,6 +30,8 @@ class Result:
     columns: list[str]
     rows: list[dict[str, Any]]
     boolean: bool | None = None
+    #: the RDF terms of each row (in ``columns`` order) where the engine gave them
+    terms: list[list[Any]] | None = None
 
     def to_dataframe(self) -> pd.DataFrame:
         import pandas as pd
@@ -60,20 +62,61 @@ def to_result(solutions: ox.QuerySolutions | ox.QueryBoolean, *, limit: int | No
     if isinstance(solutions, ox.QueryBoolean):
         return Result([], [], bool(solutions))
     columns = [v.value for v in solutions.variables]
-    rows = []
+    rows, terms = [], []
     for n, sol in enumerate(solutions):
         if limit is not None and n >= limit:
             break
-        rows.append({c: python_value(sol[c]) for c in columns})
-    return Result(columns, rows)
+        row = [sol[c] for c in columns]
+        terms.append(row)
+        rows.append({c: python_value(t) for c, t in zip(columns, row)})
+    return Result(columns, rows, terms=terms)
+
+
+def term_json(t: Any) -> dict[str, str]:
+    """An RDF term as a SPARQL 1.1 JSON results binding."""
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype is not None and not t.datatype.value.endswith("#string"):
+        out["datatype"] = t.datatype.value
+    return out
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _value_json(v: Any) -> dict[str, str]:
+    """A binding for a Python value where the engine gave no term (rdflib's answers)."""
+    if isinstance(v, bool):
+        return {"type": "literal", "value": "true" if v else "false", "datatype": _XSD + "boolean"}
+    if isinstance(v, int):
+        return {"type": "literal", "value": str(v), "datatype": _XSD + "integer"}
+    if isinstance(v, float):
+        return {"type": "literal", "value": repr(v), "datatype": _XSD + "double"}
+    return {"type": "uri" if str(v).startswith(("http://", "https://")) else "literal", "value": str(v)}
+
+
+def sparql_json(res: Result) -> dict[str, Any]:
+    """The result as SPARQL 1.1 Query Results JSON (a W3C format every SPARQL tool reads)."""
+    if res.boolean is not None:
+        return {"head": {}, "boolean": res.boolean}
+    if res.terms is not None:
+        bindings = [{c: term_json(t) for c, t in zip(res.columns, row) if t is not None} for row in res.terms]
+    else:
+        bindings = [{c: _value_json(r[c]) for c in res.columns if r[c] is not None} for r in res.rows]
+    return {"head": {"vars": res.columns}, "results": {"bindings": bindings}}
 
 
 def format_result(res: Result, fmt: str) -> str:
-    """Render a result as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL-results-like)."""
-    if res.boolean is not None:
-        return json.dumps({"boolean": res.boolean}) + "\n" if fmt == "json" else ("yes\n" if res.boolean else "no\n")
+    """Render a result as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL 1.1 Query Results JSON)."""
     if fmt == "json":
-        return json.dumps({"columns": res.columns, "rows": res.rows}, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(sparql_json(res), ensure_ascii=False, indent=1) + "\n"
+    if res.boolean is not None:
+        return "yes\n" if res.boolean else "no\n"
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")

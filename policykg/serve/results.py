@@ -12,7 +12,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-import pyoxigraph as ox
+from policykg.query.results import term_json
 
 MEDIA = {
     "json": "application/sparql-results+json",
@@ -23,18 +23,6 @@ MEDIA = {
 }
 #: media types of a CONSTRUCT's or DESCRIBE's triples
 GRAPH_MEDIA = {"turtle": "text/turtle", "jsonld": "application/ld+json"}
-
-def _term_json(t: Any) -> dict[str, str]:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    out = {"type": "literal", "value": t.value}
-    if t.language:
-        out["xml:lang"] = t.language
-    elif t.datatype is not None and not t.datatype.value.endswith("#string"):
-        out["datatype"] = t.datatype.value
-    return out
 
 #: characters XML 1.0 cannot hold at all, escaped or not
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -89,7 +77,7 @@ def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool
     if fmt == "json":
         if boolean is not None:
             return json.dumps({"head": {}, "boolean": boolean}).encode()
-        bindings = [{c: _term_json(v) for c, v in zip(columns, r) if v is not None} for r in rows]
+        bindings = [{c: term_json(v) for c, v in zip(columns, r) if v is not None} for r in rows]
         return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
     if fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
@@ -102,7 +90,7 @@ def serialize(columns: list[str], rows: list[list[Any]], fmt: str, boolean: bool
             for c, v in zip(columns, r):
                 if v is None:
                     continue
-                j = _term_json(v)
+                j = term_json(v)
                 if j["type"] == "uri":
                     inner = f"<uri>{xml_escape(_xml_chars(j['value']))}</uri>"
                 elif j["type"] == "bnode":
