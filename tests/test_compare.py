@@ -96,8 +96,21 @@ def test_compare_commands_and_report(built_graph: Path, tmp_path: Path) -> None:
     page = report.read_text(encoding="utf-8")
     assert "data:image/png;base64," in page and "县委宣传部" in page and "https://w3id.org/policykg/id/task/" in page
     assert (tmp_path / "compare-counterparts.csv").exists() and (tmp_path / "compare-unique.csv").exists()
+    # one table per CSV: one named with --table, or a file each in a folder
     out = runner.invoke(main, ["compare", str(built_graph), "--all", "--format", "csv"])
-    assert out.exit_code == 0 and "# division-of-labour similarity" in out.output
+    assert out.exit_code == 2 and "--table NAME" in out.output
+    out = runner.invoke(main, ["compare", str(built_graph), "--all", "--format", "csv", "--table", "theme-coverage"])
+    assert out.exit_code == 0 and "#" not in out.output
+    from io import StringIO
+
+    import pandas as pd
+
+    cov = pd.read_csv(StringIO(out.output), index_col=0)
+    assert {"遂溪县", "陆河县"} <= set(cov.columns) and len(cov) > 5
+    out = runner.invoke(main, ["compare", str(built_graph), "--all", "--format", "csv", "-o", str(tmp_path / "tables")])
+    assert out.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
+        "division-of-labour-similarity.csv", "theme-coverage.csv", "unit-type-shares.csv"]
     assert runner.invoke(main, ["compare", str(built_graph), "遂溪县", "某县"]).exit_code != 0
 
 
@@ -112,3 +125,13 @@ def test_report_escapes_document_text(tmp_path: Path) -> None:
     build_corpus([docs], out)
     page = cmp.report_html(out, "甲县", "乙县")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_analyze_writes_one_table_per_csv(built_graph: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["analyze", str(built_graph), "--format", "csv"]).exit_code == 2
+    out = runner.invoke(main, ["analyze", str(built_graph), "-j", "遂溪县", "--format", "csv", "--table", "workload"])
+    assert out.exit_code == 0 and out.output.splitlines()[0].startswith("unit,")
+    out = runner.invoke(main, ["analyze", str(built_graph), "--format", "csv", "-o", str(tmp_path / "t")])
+    assert out.exit_code == 0 and len(list((tmp_path / "t").glob("*.csv"))) == 6
+    assert runner.invoke(main, ["analyze", str(built_graph), "--table", "nothing"]).exit_code == 2

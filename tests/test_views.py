@@ -132,3 +132,37 @@ def test_figures(built_graph: Path, tmp_path: Path) -> None:
     a = workload_figure(nw.workload(G), tmp_path / "w.png", title="遂溪县")
     b = heatmap_figure(G, tmp_path / "h.png")
     assert a.read_bytes()[:4] == b"\x89PNG" and b.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_files_carry_chinese_labels_and_types(built_graph: Path, tmp_path: Path, fmt: str) -> None:
+    """Gephi shows a node's label: units and tasks are named, with their kind and type."""
+    import networkx as nx
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    out = tmp_path / f"n.{fmt}"
+    res = CliRunner().invoke(main, ["export", "network", str(built_graph), "--format", fmt, "-j", "遂溪县", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    G = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+    units = [d for _, d in G.nodes(data=True) if d.get("kind") == "unit"]
+    assert units and all(d.get("label") for d in units) and any(d["label"] == "县财政局" for d in units)
+    assert all(d.get("unit_type") for d in units)
+    assert {d.get("jurisdiction") for _, d in G.nodes(data=True) if d.get("kind") == "task"} == {"遂溪县"}
+
+
+def test_network_csv_has_an_edge_table_and_a_node_table(built_graph: Path) -> None:
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    runner = CliRunner()
+    edges = list(csv.DictReader(io.StringIO(runner.invoke(main, ["export", "network", str(built_graph), "--format", "csv", "-j", "陆河县"]).output)))
+    nodes = list(csv.DictReader(io.StringIO(runner.invoke(main, ["export", "network", str(built_graph), "--format", "csv", "-j", "陆河县", "--table", "nodes"]).output)))
+    ids = {n["id"] for n in nodes}
+    assert edges and {e["source"] for e in edges} | {e["target"] for e in edges} <= ids
+    assert all(n["label"] for n in nodes) and {n["kind"] for n in nodes} == {"unit", "task"}

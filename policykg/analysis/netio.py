@@ -22,8 +22,10 @@ def _flat(G: nx.Graph) -> nx.Graph:
     return H
 
 
-def network_bytes(G: nx.Graph, fmt: str) -> bytes:
-    """``G`` as GraphML, GEXF or a CSV edge list (source, target, labels and attributes)."""
+def network_bytes(G: nx.Graph, fmt: str, *, table: str = "edges") -> bytes:
+    """``G`` as GraphML, GEXF or CSV: the edge list (source, target, their labels, the
+    edges' attributes), or with ``table="nodes"`` the node table (id, label, kind, type,
+    jurisdiction …), so Gephi or R show names, not IRIs."""
     if fmt == "graphml":
         buf = io.BytesIO()
         nx.write_graphml(_flat(G), buf, encoding="utf-8")
@@ -32,6 +34,8 @@ def network_bytes(G: nx.Graph, fmt: str) -> bytes:
         buf = io.BytesIO()
         nx.write_gexf(_flat(G), buf, encoding="utf-8")
         return buf.getvalue()
+    if fmt == "csv" and table == "nodes":
+        return _node_table(G)
     if fmt == "csv":
         out = io.StringIO()
         keys = sorted({k for *_, d in G.edges(data=True) for k, v in d.items() if not isinstance(v, list)})
@@ -41,3 +45,14 @@ def network_bytes(G: nx.Graph, fmt: str) -> bytes:
             w.writerow([u, v, G.nodes[u].get("label", ""), G.nodes[v].get("label", ""), *[d.get(k, "") for k in keys]])
         return out.getvalue().encode("utf-8")
     raise UsageError(f"unknown network format {fmt!r}")
+
+
+def _node_table(G: nx.Graph) -> bytes:
+    out = io.StringIO()
+    keys = sorted({k for _, d in G.nodes(data=True) for k in d} - {"label"})
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["id", "label", *keys])
+    for n, d in G.nodes(data=True):
+        w.writerow([n, d.get("label", ""), *[("、".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v))
+                                            for v in (d.get(k) for k in keys)]])
+    return out.getvalue().encode("utf-8")

@@ -4,11 +4,15 @@ Registered on the main group by importing this module."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from policykg.cli._util import errors_to_click, main
 from policykg.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @main.command()
@@ -45,23 +49,23 @@ def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | Non
 @click.option("--top", default=10, show_default=True, type=int, help="Rows per table.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--figures", type=click.Path(path_type=Path), default=None, help="Also write PNG figures into this folder.")
+@click.option("--table", "only", default=None, metavar="NAME",
+              help="Only this table (workload, centrality, co-lead-pairs, lead-support-pairs, communities, leading-alone).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="With --format csv: a folder to write one CSV file per table into.")
 @errors_to_click
-def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figures: Path | None) -> None:
+def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figures: Path | None, only: str | None,
+            output: Path | None) -> None:
     """Workload, centrality, co-lead and lead→support pairs, communities, leading alone.
 
-    Example: policykg analyze graph/ --jurisdiction 遂溪县
+    Example: policykg analyze graph/ --jurisdiction 遂溪县 ;
+    policykg analyze graph/ --format csv --table workload
     """
     from policykg.analysis import network as nw
 
     G = nw.responsibility_graph(graph_dir, jurisdiction=jurisdiction)
     tables = nw.analysis_tables(G)
-    for name, df in tables.items():
-        if fmt == "csv":
-            click.echo(f"# {name}")
-            click.echo(df.head(top).to_csv(index=False), nl=False)
-        else:
-            click.echo(f"\n== {name}")
-            click.echo(df.head(top).to_string(index=False) if len(df) else "(none)")
+    echo_tables({slug(k): df.head(top) for k, df in tables.items()}, fmt, only, output, index=False)
     if figures:
         from policykg.viz import heatmap_figure, workload_figure
 
@@ -76,23 +80,24 @@ def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figur
 @click.argument("jurisdictions", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Compare every jurisdiction in the graph.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write an HTML report (and CSV tables next to it).")
+              help="Write an HTML report (and CSV tables next to it); with --all --format csv, a folder of CSV files.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--threshold", default=0.4, show_default=True, type=float, help="Lowest score of a counterpart pair.")
+@click.option("--table", "only", default=None, metavar="NAME",
+              help="With --all: only this table (theme-coverage, unit-type-shares, division-of-labour-similarity).")
 @errors_to_click
-def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output: Path | None, fmt: str, threshold: float) -> None:
+def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output: Path | None, fmt: str, threshold: float,
+            only: str | None) -> None:
     """Compare how jurisdictions divide the same work: themes, counterpart tasks, who leads.
 
     Examples: policykg compare graph/ 遂溪县 陆河县 ;
-    policykg compare graph/ 遂溪县 陆河县 -o compare.html ; policykg compare graph/ --all --format csv
+    policykg compare graph/ 遂溪县 陆河县 -o compare.html ; policykg compare graph/ --all --format csv -o tables/
     """
     from policykg.analysis import compare as cmp
 
     tasks = cmp.task_table(graph_dir)
     if all_:
-        for name, df in cmp.all_tables(tasks).items():
-            click.echo(f"# {name}" if fmt == "csv" else f"\n== {name}")
-            click.echo(df.to_csv() if fmt == "csv" else df.to_string(), nl=fmt != "csv")
+        echo_tables({slug(k): df for k, df in cmp.all_tables(tasks).items()}, fmt, only, output, index=True)
         return
     if len(jurisdictions) != 2:
         raise click.UsageError("name two jurisdictions (e.g. 遂溪县 陆河县) or use --all")
@@ -119,3 +124,31 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
     if output:
         written = cmp.save_report(output, graph_dir, a, b, threshold=threshold, tasks=tasks, pairs=pairs, unique=uniq)
         click.echo(f"wrote {', '.join(map(str, written))}", err=True)
+
+
+def slug(title: str) -> str:
+    """A table's name on the command line: ``co-lead pairs`` → ``co-lead-pairs``."""
+    return title.split(" or ")[0].replace(" ", "-")
+
+
+def echo_tables(tables: dict[str, pd.DataFrame], fmt: str, only: str | None, folder: Path | None, *, index: bool) -> None:
+    """Print the tables (one, with ``only``); as CSV, one table per file or per output:
+    ``only`` names it, or ``folder`` gets a file for each."""
+    if only is not None:
+        if only not in tables:
+            raise click.UsageError(f"no table {only!r}; the tables are: {', '.join(tables)}")
+        tables = {only: tables[only]}
+    if fmt == "csv" and len(tables) > 1 and folder is None:
+        raise click.UsageError(f"a CSV holds one table: give --table NAME ({', '.join(tables)}) or -o FOLDER for a file each")
+    if fmt == "csv" and folder is not None:
+        from policykg.atomic import write_text
+
+        for name, df in tables.items():
+            click.echo(f"wrote {write_text(Path(folder) / f'{name}.csv', df.to_csv(index=index))}", err=True)
+        return
+    for name, df in tables.items():
+        if fmt == "csv":
+            click.echo(df.to_csv(index=index), nl=False)
+        else:
+            click.echo(f"\n== {name}")
+            click.echo(df.to_string(index=index) if len(df) else "(none)")

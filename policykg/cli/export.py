@@ -55,10 +55,12 @@ def export_dataset(graph_dir: Path, fmt: str, output: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), default="graphml", show_default=True)
 @click.option("--view", type=click.Choice(["network", "units"]), default="network", show_default=True,
               help="network: unit–task edges with roles; units: unit–unit co-responsibility.")
-@click.option("-j", "--jurisdiction", default=None)
+@click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县), as viz -j draws it.")
+@click.option("--table", type=click.Choice(["edges", "nodes"]), default="edges", show_default=True,
+              help="With --format csv: the edge list, or the node table (labels, kinds, types).")
 @click.option("-o", "--output", default=None, help="File to write (default: standard output).")
 @errors_to_click
-def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | None, output: str | None) -> None:
+def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | None, table: str, output: str | None) -> None:
     """Export the network for Gephi, igraph or R: GraphML, GEXF or a CSV edge list.
 
     Example: policykg export network graph/ --format graphml -o suixi.graphml
@@ -69,4 +71,4 @@ def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | Non
     G = responsibility_graph(graph_dir, jurisdiction=jurisdiction)
     if view == "units":
         G = co_responsibility_graph(G)
-    emit(network_bytes(G, fmt), output)
+    emit(network_bytes(G, fmt, table=table), output)
