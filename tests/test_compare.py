@@ -79,8 +79,9 @@ def test_unique_tasks_and_tables(tasks, pairs) -> None:  # type: ignore[no-untyp
     assert not set(uniq.task) & (set(pairs.a_task) | set(pairs.b_task))
     cov = cmp.theme_coverage(tasks)
     assert cov.at["red and revolutionary heritage", "遂溪县"] > cov.at["red and revolutionary heritage", "麻章区"]
-    sim = cmp.division_of_labour(tasks)
-    assert sim.shape == (5, 5) and all(abs(sim.at[j, j] - 1) < 1e-6 for j in sim.index)
+    sim = cmp.division_of_labour(tasks)  # lead units: 陆河县 and 麻章区 name none
+    assert list(sim.index) == ["深圳市", "湛江经济技术开发区", "遂溪县"] and all(abs(sim.at[j, j] - 1) < 1e-6 for j in sim.index)
+    assert cmp.division_of_labour(tasks, "responsible").shape == (5, 5)
     shares = cmp.unit_type_shares(tasks)
     assert all(abs(shares[j].sum() - 1) < 0.01 for j in shares.columns)
     assert any("counterpart" in s for s in cmp.summary(tasks, pairs, "遂溪县", "陆河县"))
@@ -110,7 +111,8 @@ def test_compare_commands_and_report(built_graph: Path, tmp_path: Path) -> None:
     out = runner.invoke(main, ["compare", str(built_graph), "--all", "--format", "csv", "-o", str(tmp_path / "tables")])
     assert out.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
-        "division-of-labour-similarity.csv", "theme-coverage.csv", "unit-type-shares.csv"]
+        "division-of-labour-similarity.csv", "theme-coverage.csv", "unit-type-shares-lead.csv",
+        "unit-type-shares-responsible.csv", "unit-type-shares-support.csv"]
     assert runner.invoke(main, ["compare", str(built_graph), "遂溪县", "某县"]).exit_code != 0
 
 
@@ -135,3 +137,29 @@ def test_analyze_writes_one_table_per_csv(built_graph: Path, tmp_path: Path) -> 
     out = runner.invoke(main, ["analyze", str(built_graph), "--format", "csv", "-o", str(tmp_path / "t")])
     assert out.exit_code == 0 and len(list((tmp_path / "t").glob("*.csv"))) == 6
     assert runner.invoke(main, ["analyze", str(built_graph), "--table", "nothing"]).exit_code == 2
+
+
+def test_roles_are_kept_apart_in_comparisons(tasks, pairs) -> None:  # type: ignore[no-untyped-def]
+    """陆河县 names responsible units only (责任单位): it has no lead figures, and its
+    responsible units are never counted as leads (issue 16, point 2)."""
+    luhe = tasks[tasks.jurisdiction == "陆河县"]
+    assert not luhe.lead_units.map(len).any() and luhe.responsible_units.map(len).any()
+    lead = cmp.unit_type_shares(tasks, "lead")
+    assert "陆河县" not in lead.columns and lead.columns.name == "jurisdiction (lead units)"
+    resp = cmp.unit_type_shares(tasks, "responsible")
+    assert "陆河县" in resp.columns and resp.columns.name == "jurisdiction (responsible units)"
+    assert "陆河县" not in cmp.division_of_labour(tasks).index
+    assert set(pairs.compared_role.dropna()) <= {"lead", "responsible"}
+    assert not pairs[pairs.compared_role == "lead"].b_lead_units.map(len).eq(0).any()
+    assert any("陆河县 names no lead unit" in s for s in cmp.summary(tasks, pairs, "遂溪县", "陆河县"))
+
+
+def test_lead_unit_type_by_theme_keeps_roles_apart(built_graph: Path) -> None:
+    from policykg.query import run_named
+
+    rows = run_named(built_graph, "lead-unit-type-by-theme", jurisdiction="陆河县").rows
+    assert rows and {r["role"] for r in rows} == {"responsible"}
+    assert run_named(built_graph, "lead-unit-type-by-theme", jurisdiction="陆河县", role="lead").rows == []
+    suixi = run_named(built_graph, "lead-unit-type-by-theme", jurisdiction="遂溪县", role="牵头").rows
+    assert suixi and {r["role"] for r in suixi} == {"lead"}
+

@@ -21,28 +21,34 @@ from policykg.errors import UsageError
 if TYPE_CHECKING:
     import pandas as pd
 
+ROLES = ("lead", "support", "responsible")
+_ROLE_COLUMNS = [f"{role}_{what}" for role in ROLES for what in ("units", "types")]
+
+
 def task_table(source: Any) -> pd.DataFrame:
     """One row per task: jurisdiction, document, key, title, text, section, source span,
-    themes, and the lead (or, where no lead is named, responsible) units and their types."""
+    themes, and for each role (lead, support, responsible) its units and their types, kept
+    apart: a plan whose units are all "responsible" (责任单位) has no lead units."""
     import pandas as pd
 
     store = store_of(source)
     tasks = pd.DataFrame(project(store, "tasks").rows)
     if tasks.empty:
         return pd.DataFrame(columns=["task", "jurisdiction", "doc", "key", "title", "text", "section", "begin", "end",
-                                     "themes", "lead_units", "lead_types", "units"])
+                                     "themes", *_ROLE_COLUMNS, "units"])
     themes = pd.DataFrame(project(store, "task-themes").rows, columns=["task", "theme"])
     assign = pd.DataFrame(project(store, "task-units").rows, columns=["task", "role", "unit", "unitType"])
     th = themes.groupby("task")["theme"].apply(lambda s: sorted(set(s))).to_dict()
-    leads: dict[str, list[tuple[str, str]]] = {}
+    by_role: dict[tuple[str, str], list[tuple[str, str]]] = {}
     units: dict[str, list[str]] = {}
+    for (t, role), g in assign.groupby(["task", "role"]):
+        by_role[t, role] = sorted({(r.unit, r.unitType or "other") for r in g.itertuples()})
     for t, g in assign.groupby("task"):
-        first = g[g.role == "lead"] if (g.role == "lead").any() else g[g.role == "responsible"]
-        leads[t] = sorted({(r.unit, r.unitType or "other") for r in first.itertuples()})
         units[t] = sorted(set(g.unit))
     tasks["themes"] = tasks.task.map(lambda t: th.get(t, ["general"]))
-    tasks["lead_units"] = tasks.task.map(lambda t: [u for u, _ in leads.get(t, [])])
-    tasks["lead_types"] = tasks.task.map(lambda t: sorted({ty for _, ty in leads.get(t, [])}))
+    for role in ROLES:
+        tasks[f"{role}_units"] = tasks.task.map(lambda t, r=role: [u for u, _ in by_role.get((t, r), [])])
+        tasks[f"{role}_types"] = tasks.task.map(lambda t, r=role: sorted({ty for _, ty in by_role.get((t, r), [])}))
     tasks["units"] = tasks.task.map(lambda t: units.get(t, []))
     return tasks.sort_values(["jurisdiction", "doc", "begin"]).reset_index(drop=True)
 
@@ -60,8 +66,10 @@ def counterparts(tasks: pd.DataFrame, a: str, b: str, *, threshold: float = 0.4,
     """For each task of jurisdiction ``a``, its most similar task of ``b``: a weighted mean of
     the character 1–2-gram TF-IDF cosine of their title and text and the overlap of their
     themes (shared / fewer; weighted 0.7 and 0.3), for tasks that share a theme, kept when it reaches ``threshold``; with the
-    lead unit types side by side and ``differ`` where they share none. ``assigned_only``
-    leaves out tasks that name no unit."""
+    lead and the responsible units and their types side by side. ``compared_role`` says which
+    role ``differ`` compares: lead when both tasks name lead units, else responsible when
+    both name responsible units (else none, and ``differ`` is false); ``differ`` is true
+    where that role's unit types share none. ``assigned_only`` leaves out tasks that name no unit."""
     import numpy as np
     import pandas as pd
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -71,8 +79,9 @@ def counterparts(tasks: pd.DataFrame, a: str, b: str, *, threshold: float = 0.4,
         tasks = tasks[tasks.units.map(len) > 0]
     ta = tasks[tasks.jurisdiction == a].reset_index(drop=True)
     tb = tasks[tasks.jurisdiction == b].reset_index(drop=True)
-    cols = ["score", "a_key", "a_text", "a_themes", "a_lead_units", "a_lead_types",
-            "b_key", "b_text", "b_themes", "b_lead_units", "b_lead_types", "differ", "a_task", "b_task", "a_doc", "b_doc"]
+    side = ["lead_units", "lead_types", "responsible_units", "responsible_types"]
+    cols = ["score", "a_key", "a_text", "a_themes", *[f"a_{c}" for c in side], "b_key", "b_text", "b_themes",
+            *[f"b_{c}" for c in side], "compared_role", "differ", "a_task", "b_task", "a_doc", "b_doc"]
     if ta.empty or tb.empty:
         return pd.DataFrame(columns=cols)
     docs = [(r.title or "") + r.text for r in ta.itertuples()] + [(r.title or "") + r.text for r in tb.itertuples()]
@@ -90,11 +99,12 @@ def counterparts(tasks: pd.DataFrame, a: str, b: str, *, threshold: float = 0.4,
         if score < threshold:
             continue
         ra, rb = ta.iloc[i], tb.iloc[j]
+        role = next((r for r in ("lead", "responsible") if ra[f"{r}_types"] and rb[f"{r}_types"]), None)
         rows.append({
             "score": round(score, 3), "a_key": ra.key, "a_text": ra.text, "a_themes": ra.themes,
-            "a_lead_units": ra.lead_units, "a_lead_types": ra.lead_types, "b_key": rb.key, "b_text": rb.text,
-            "b_themes": rb.themes, "b_lead_units": rb.lead_units, "b_lead_types": rb.lead_types,
-            "differ": bool(ra.lead_types and rb.lead_types and not set(ra.lead_types) & set(rb.lead_types)),
+            **{f"a_{c}": ra[c] for c in side}, "b_key": rb.key, "b_text": rb.text, "b_themes": rb.themes,
+            **{f"b_{c}": rb[c] for c in side}, "compared_role": role,
+            "differ": bool(role and not set(ra[f"{role}_types"]) & set(rb[f"{role}_types"])),
             "a_task": ra.task, "b_task": rb.task, "a_doc": ra.doc, "b_doc": rb.doc,
         })
     return pd.DataFrame(rows, columns=cols).sort_values("score", ascending=False).reset_index(drop=True)
@@ -106,26 +116,40 @@ def unique_tasks(tasks: pd.DataFrame, pairs: pd.DataFrame, a: str, b: str) -> pd
 
     matched = set(pairs.a_task) | set(pairs.b_task)
     out = tasks[tasks.jurisdiction.isin([a, b]) & ~tasks.task.isin(matched)]
-    return pd.DataFrame(out[["jurisdiction", "doc", "key", "title", "text", "themes", "lead_units", "task"]]).reset_index(drop=True)
+    columns = ["jurisdiction", "doc", "key", "title", "text", "themes", "lead_units", "responsible_units", "task"]
+    return pd.DataFrame(out[columns]).reset_index(drop=True)
 
 
-def unit_type_shares(tasks: pd.DataFrame) -> pd.DataFrame:
-    """Share of each jurisdiction's tasks whose lead (or responsible) units are of each type."""
+def unit_type_shares(tasks: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
+    """For the units of one role (lead by default): the share of each unit type among each
+    jurisdiction's (task, type) pairs. A jurisdiction with no unit of that role has no
+    column; the table's column axis is named after the role.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"jurisdiction": ["甲县", "乙县"], "lead_types": [["Finance"], []],
+    ...                   "responsible_types": [[], ["Finance"]]})
+    >>> list(unit_type_shares(t).columns), unit_type_shares(t).columns.name
+    (['甲县'], 'jurisdiction (lead units)')
+    """
     import pandas as pd
 
-    rows = [(j, ty) for j, tys in zip(tasks.jurisdiction, tasks.lead_types) for ty in tys]
+    rows = [(j, ty) for j, tys in zip(tasks.jurisdiction, tasks[f"{role}_types"]) for ty in tys]
     df = pd.DataFrame(rows, columns=["jurisdiction", "unit_type"])
     table = pd.crosstab(df.unit_type, df.jurisdiction)
-    return (table / table.sum()).round(3)
+    table = (table / table.sum()).round(3)
+    table.columns.name = f"jurisdiction ({role} units)"
+    return table
 
 
-def division_of_labour(tasks: pd.DataFrame) -> pd.DataFrame:
-    """Cosine similarity between jurisdictions of their theme × lead-unit-type matrices
-    (1 = the same kinds of department lead the same kinds of work)."""
+def division_of_labour(tasks: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
+    """Cosine similarity between jurisdictions of their theme × unit-type matrices for one
+    role (lead by default: 1 = the same kinds of department lead the same kinds of work);
+    only jurisdictions with units of that role take part."""
     import numpy as np
     import pandas as pd
 
-    rows = [(j, th, ty) for j, ths, tys in zip(tasks.jurisdiction, tasks.themes, tasks.lead_types) for th in ths for ty in tys]
+    rows = [(j, th, ty) for j, ths, tys in zip(tasks.jurisdiction, tasks.themes, tasks[f"{role}_types"])
+            for th in ths for ty in tys]
     df = pd.DataFrame(rows, columns=["jurisdiction", "theme", "unit_type"])
     df["cell"] = df.theme + " × " + df.unit_type
     m = pd.crosstab(df.jurisdiction, df.cell)
@@ -149,9 +173,16 @@ def summary(tasks: pd.DataFrame, pairs: pd.DataFrame, a: str, b: str) -> list[st
                    + (f"; only {b} covers {', '.join(only_b)}" if only_b else "") + ".")
         top_a, top_b = cov[a].idxmax(), cov[b].idxmax()
         out.append(f"The most frequent theme is {top_a} in {a} ({cov.at[top_a, a]} tasks) and {top_b} in {b} ({cov.at[top_b, b]}).")
-    if len(pairs):
-        differ = int(pairs.differ.sum())
-        out.append(f"In {differ} of {len(pairs)} counterpart pairs the lead units are of different types.")
+    for role in ("lead", "responsible"):
+        compared = pairs[pairs.compared_role == role] if len(pairs) else pairs
+        if len(compared):
+            out.append(f"Of the {len(compared)} counterpart pairs where both tasks name {role} units, "
+                       f"{int(compared.differ.sum())} differ in the types of their {role} units.")
+    for j in (a, b):
+        mine = tasks[tasks.jurisdiction == j]
+        if len(mine) and not mine.lead_units.map(len).any():
+            out.append(f"{j} names no lead unit (its units are {'responsible' if mine.responsible_units.map(len).any() else 'none'}): "
+                       "its figures are in the responsible-unit tables.")
     return out
 
 
@@ -193,23 +224,27 @@ def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4, tasks: A
         pairs = counterparts(tasks, a, b, threshold=threshold)
     uniq = unique_tasks(tasks, pairs, a, b)
     cov = theme_coverage(tasks[tasks.jurisdiction.isin([a, b])])
-    shares = unit_type_shares(tasks[tasks.jurisdiction.isin([a, b])]).reset_index()
-    sim = division_of_labour(tasks[tasks.jurisdiction.isin([a, b])])
+    both = tasks[tasks.jurisdiction.isin([a, b])]
+    shares = {role: unit_type_shares(both, role).reset_index() for role in ("lead", "responsible")}
+    sim = division_of_labour(both)
     score = sim.at[a, b] if a in sim.index and b in sim.index else float("nan")
     parts = [
         f"<h1>{html.escape(a)} · {html.escape(b)}</h1>",
         "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in summary(tasks, pairs, a, b)) + "</ul>",
-        f"<p>Division-of-labour similarity (cosine of theme × lead-unit-type matrices): <b>{score:.3f}</b></p>",
+        f"<p>Division-of-labour similarity (cosine of theme × lead-unit-type matrices): <b>{score:.3f}</b>"
+        + ("" if score == score else " (not comparable: one plan names no lead unit)") + "</p>",
         "<h2>Theme coverage (tasks)</h2>",
         f'<img alt="theme coverage heat-map" src="data:image/png;base64,{_figure_png(cov)}">',
         _table(cov.reset_index(), ["theme", *[c for c in cov.columns]]),
         "<h2>Counterpart tasks</h2><p>Each row links to both tasks in the graph; the text is the task's source text.</p>",
-        _table(pairs.assign(a_lead=pairs.a_lead_units, b_lead=pairs.b_lead_units),
-               ["score", "a_doc", "a_key", "a_text", "a_lead", "a_lead_types", "b_doc", "b_key", "b_text", "b_lead", "b_lead_types", "differ", "a_task", "b_task"]),
-        "<h2>Unit-type shares of lead assignments</h2>",
-        _table(shares, list(shares.columns)),
+        _table(pairs, ["score", "a_doc", "a_key", "a_text", "a_lead_units", "a_responsible_units", "b_doc", "b_key", "b_text",
+                       "b_lead_units", "b_responsible_units", "compared_role", "differ", "a_task", "b_task"]),
+        "<h2>Unit-type shares: lead units</h2>",
+        _table(shares["lead"], list(shares["lead"].columns)),
+        "<h2>Unit-type shares: responsible units</h2>",
+        _table(shares["responsible"], list(shares["responsible"].columns)),
         f"<h2>Tasks unique to one plan ({len(uniq)})</h2>",
-        _table(uniq, ["jurisdiction", "doc", "key", "text", "themes", "lead_units", "task"]),
+        _table(uniq, ["jurisdiction", "doc", "key", "text", "themes", "lead_units", "responsible_units", "task"]),
     ]
     style = ("body{font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;margin:2em;max-width:90em}"
              "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px;vertical-align:top}"
@@ -221,7 +256,8 @@ def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4, tasks: A
 def all_tables(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The tables of ``compare --all``, by title: theme coverage, unit-type shares and the
     division-of-labour similarity of every pair of jurisdictions."""
-    return {"theme coverage": theme_coverage(tasks), "unit-type shares": unit_type_shares(tasks),
+    return {"theme coverage": theme_coverage(tasks),
+            **{f"unit-type shares {role}": unit_type_shares(tasks, role) for role in ROLES},
             "division-of-labour similarity": division_of_labour(tasks)}
 
 
@@ -236,7 +272,7 @@ def check_jurisdictions(tasks: pd.DataFrame, names: Sequence[str], *, where: str
 def save_report(output: str | Path, source: Any, a: str, b: str, *, threshold: float, tasks: pd.DataFrame,
                 pairs: pd.DataFrame, unique: pd.DataFrame) -> list[Path]:
     """Write the HTML report of ``a`` against ``b`` and its tables as CSV files beside it
-    (``NAME-counterparts.csv``, ``-unique``, ``-coverage``, ``-shares``); the files written."""
+    (``NAME-counterparts.csv``, ``-unique``, ``-coverage``, ``-lead-shares``, ``-responsible-shares``); the files written."""
     from policykg.atomic import write_text
 
     output = Path(output)
@@ -244,6 +280,7 @@ def save_report(output: str | Path, source: Any, a: str, b: str, *, threshold: f
     both = tasks[tasks.jurisdiction.isin([a, b])]
     stem = output.with_suffix("")
     for name, df in {"counterparts": pairs, "unique": unique, "coverage": theme_coverage(both),
-                     "shares": unit_type_shares(both)}.items():
-        written.append(write_text(f"{stem}-{name}.csv", df.to_csv(index=name in ("coverage", "shares"))))
+                     "lead-shares": unit_type_shares(both, "lead"),
+                     "responsible-shares": unit_type_shares(both, "responsible")}.items():
+        written.append(write_text(f"{stem}-{name}.csv", df.to_csv(index=name in ("coverage", "lead-shares", "responsible-shares"))))
     return written

@@ -4,7 +4,7 @@ Registered on the main group by importing this module."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -84,7 +84,7 @@ def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figur
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--threshold", default=0.4, show_default=True, type=float, help="Lowest score of a counterpart pair.")
 @click.option("--table", "only", default=None, metavar="NAME",
-              help="With --all: only this table (theme-coverage, unit-type-shares, division-of-labour-similarity).")
+              help="With --all: only this table (theme-coverage, unit-type-shares-lead, -support, -responsible, division-of-labour-similarity).")
 @errors_to_click
 def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output: Path | None, fmt: str, threshold: float,
             only: str | None) -> None:
@@ -108,9 +108,15 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
         raise click.UsageError(str(exc)) from None
     pairs = cmp.counterparts(tasks, a, b, threshold=threshold)
     uniq = cmp.unique_tasks(tasks, pairs, a, b)
-    shown = pairs.assign(a_lead=pairs.a_lead_units.map("、".join), b_lead=pairs.b_lead_units.map("、".join),
+    def who(row: Any, side: str) -> str:  # the role named: 牵头 (lead) units, else 责任 (responsible)
+        if row[f"{side}_lead_units"]:
+            return "lead: " + "、".join(row[f"{side}_lead_units"])
+        return "responsible: " + "、".join(row[f"{side}_responsible_units"]) if row[f"{side}_responsible_units"] else ""
+
+    shown = pairs.assign(a_units=pairs.apply(who, axis=1, side="a") if len(pairs) else [],
+                         b_units=pairs.apply(who, axis=1, side="b") if len(pairs) else [],
                          a_text=pairs.a_text.str.slice(0, 24), b_text=pairs.b_text.str.slice(0, 24))
-    cols = ["score", "a_key", "a_text", "a_lead", "b_key", "b_text", "b_lead", "differ"]
+    cols = ["score", "a_key", "a_text", "a_units", "b_key", "b_text", "b_units", "compared_role", "differ"]
     if fmt == "csv":
         click.echo(pairs.drop(columns=["a_task", "b_task"]).to_csv(index=False), nl=False)
     else:
