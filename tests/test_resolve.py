@@ -220,3 +220,31 @@ def test_supply_and_marketing_cooperatives_are_cooperatives_in_the_graph(built_g
     FILTER(LANG(?kind) = "zh") }"""
     rows = run_store(open_store(built_graph, read_only=True), q).rows
     assert [r["kind"] for r in rows] == ["合作经济组织"]
+
+
+@pytest.mark.parametrize("text, units", [
+    ("国家税务总局和平县税务局", ["国家税务总局和平县税务局"]),  # 和平县 is a county: 和 is not "and"
+    ("县财政局和县教育局", ["县财政局", "县教育局"]),
+    ("县委宣传部和和平县人民政府", ["县委宣传部", "和平县人民政府"]),
+])
+def test_a_division_named_with_a_conjunction_is_not_split(text: str, units: list[str]) -> None:
+    from policykg.pipeline.extract.units import split_units
+
+    assert [t for t, _, _ in split_units(text)] == units
+
+
+def test_a_district_is_placed_within_the_documents_own_city(built_graph: Path) -> None:
+    """深圳's 龙华区 is not the 龙华区 of 海口市 (issue 16, point 4)."""
+    q = """SELECT ?city WHERE { ?d schema:name "龙华区" ; schema:containedInPlace/schema:name ?city }"""
+    rows = run_store(open_store(built_graph, read_only=True), q).rows
+    assert [r["city"] for r in rows] == ["深圳市"]
+
+
+def test_a_village_has_one_name_everywhere(sample_extractions) -> None:  # type: ignore[no-untyped-def]
+    """A task that names 南夏 mentions the village 南夏村: the place the graph holds."""
+    for ex in sample_extractions:
+        names = {p.name for p in ex.places}
+        assert all(n in names for t in ex.tasks for n in t.places), ex.doc
+        assert all(p.helped in names or not p.helped.endswith("村") for p in ex.pairings)
+    mazhang = next(ex for ex in sample_extractions if ex.policy.jurisdiction == "麻章区")
+    assert any("南夏村" in t.places for t in mazhang.tasks) and not any("南夏" in t.places for t in mazhang.tasks)

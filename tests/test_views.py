@@ -108,7 +108,7 @@ def test_analyze_top_lead_units(built_graph: Path, sample_extractions) -> None: 
     from policykg.cli import main
 
     out = CliRunner().invoke(main, ["analyze", str(built_graph), "--jurisdiction", "遂溪县", "--top", "5"])
-    assert out.exit_code == 0 and "县农业农村局" in out.output and "lead-support pairs" in out.output
+    assert out.exit_code == 0 and "县农业农村局" in out.output and "== lead-support-pairs" in out.output
 
 
 def test_network_exports_open_in_networkx(built_graph: Path, tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "adcodes.csv"
+#: divisions made after the snapshot above was taken (see data/README.md)
+_SUPPLEMENT = _DATA.with_name("adcodes-supplement.csv")
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,14 @@ class Division:
 
 @lru_cache(maxsize=1)
 def _codes() -> dict[str, Division]:
-    with open(_DATA, encoding="utf-8", newline="") as fh:
-        rows = csv.reader(fh)
-        head = next(rows)
-        code, name = head.index("adcode"), head.index("name")
-        return {r[code]: Division(r[code], r[name]) for r in rows}
+    out: dict[str, Division] = {}
+    for path in (_DATA, _SUPPLEMENT):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = csv.reader(fh)
+            head = next(rows)
+            code, name = head.index("adcode"), head.index("name")
+            out.update((r[code], Division(r[code], r[name])) for r in rows)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -68,13 +73,29 @@ def _by_name() -> dict[str, list[Division]]:
     return out
 
 
+def names() -> frozenset[str]:
+    """Every division name the gazetteer knows."""
+    return frozenset(_by_name())
+
+
 def lookup(name: str, *, near: str | None = None) -> Division | None:
     """The division called ``name``; ``near`` (a city or province name) settles duplicates.
-    Returns ``None`` for unknown names and for ambiguous ones without a deciding ``near``."""
+    Returns ``None`` for unknown names and for ambiguous ones without a deciding ``near``.
+
+    A district (区) named near a city is that city's district: when the city has none of
+    that name, it is not taken for a same-name district of another city (a 深圳 plan's
+    龙华区 is not 海口's). A county (县) may lie elsewhere: plans name the counties they help.
+
+    >>> lookup("龙华区", near="深圳市").parent.name, lookup("龙华区", near="海口市").parent.name
+    ('深圳市', '海口市')
+    >>> lookup("鼓楼区", near="深圳市") is None
+    True
+    """
     found = _by_name().get(name, [])
     if near:
         narrowed = [d for d in found if any(p.name == near for p in d.chain()[1:])]
-        found = narrowed or found
+        near_city = near.endswith("市") and not near.endswith("辖市")
+        found = narrowed if narrowed or (near_city and name.endswith("区")) else found
     return found[0] if len(found) == 1 else None
 
 

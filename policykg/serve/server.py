@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from policykg.errors import QueryError
+from policykg.generation import current_id
 from policykg.query import NamedQuery, Result, bind_params, get_query, list_queries, python_value, with_values
 from policykg.query.checks import check_values
 from policykg.serve.results import GRAPH_MEDIA, MEDIA, negotiate, negotiate_graph, serialize
@@ -156,21 +157,27 @@ class SparqlHandler(BaseHTTPRequestHandler):
         try:
             q = get_query(name)
             bindings = bind_params(q, qs)
-            check_values(self._rows, bindings)  # a value that names nothing: 400 with the close matches
+            check_values(self._vocabulary, bindings)  # a value that names nothing: 400 with the close matches
             text = with_values(q.text, bindings)
+        except _Unchecked:
+            text = with_values(q.text, bindings)  # no query process free to check: run it as given
         except QueryError as exc:
             return self._error(HTTPStatus.BAD_REQUEST, str(exc))
         return self._answer(text, fmt)
 
-    def _rows(self, text: str) -> Result:
-        """A small SELECT run by the query processes, as rows of Python values (an empty
-        answer when none is free: checking a value must not refuse a request)."""
-        try:
-            answer = self.endpoint.execute(text)
-        except (Busy, TimeoutError, WorkerDied):
-            return Result([], [])
-        rows = [{c: python_value(v) for c, v in zip(answer.columns, r)} for r in answer.rows]
-        return Result(answer.columns, rows)
+    def _vocabulary(self, text: str) -> Result:
+        """The values a parameter may take (a SELECT of :data:`VOCABULARIES`), asked of the
+        query processes once per build of the graph and kept."""
+        key = (current_id(self.endpoint.graph_dir), text)  # a rebuild has values of its own
+        cached = self.endpoint.cache.get(key)
+        if cached is None:
+            try:
+                answer = self.endpoint.execute(text)
+            except (Busy, TimeoutError, WorkerDied):
+                raise _Unchecked from None  # checking a value must not refuse a request
+            rows = [{c: python_value(v) for c, v in zip(answer.columns, r)} for r in answer.rows]
+            cached = self.endpoint.cache[key] = Result(answer.columns, rows)
+        return cached
 
     # --- POST ---------------------------------------------------------------------
 
@@ -210,6 +217,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._error(*problem)
             return None
         return self.rfile.read(int(declared[0])).decode("utf-8", errors="replace")
+
+class _Unchecked(Exception):
+    """A parameter's values could not be listed just now (every query process busy)."""
+
 
 def _utf8_path(path: str) -> str:
     """The request's path with raw UTF-8 read as UTF-8: ``curl '…?jurisdiction=陆河县'`` sends

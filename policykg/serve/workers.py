@@ -183,6 +183,8 @@ class Endpoint:
         self._all: list[Any] = []
         self._starting = 0
         self._ready: set[int] = set()  # processes that have opened the store
+        #: answers kept for the life of one generation of the graph (a parameter's values)
+        self.cache: dict[tuple[str | None, str], Any] = {}
         self.generation = current_id(self.graph_dir)
         for _ in range(self.workers):
             self._idle.put(self._spawn())

@@ -57,7 +57,9 @@ def extract_structure(doc: SourceDocument, structure: Structure) -> tuple[Extrac
     if policy.jurisdiction is None:
         policy = replace(policy, jurisdiction=jurisdiction_in_text(
             fold(doc.text), [m.name for t in tasks for m in t.mentions], {m.start for t in tasks for m in t.mentions}))
-    places, pairings = _places_and_pairings(root, tasks, doc, policy)
+    places, pairings, renamed = _places_and_pairings(root, tasks, doc, policy)
+    if renamed:  # one name everywhere: a task that mentions 南夏 mentions the village 南夏村
+        tasks = [replace(t, places=tuple(dict.fromkeys(renamed.get(n, n) for n in t.places))) for t in tasks]
     aliases = defined_abbreviations(doc.text)
     for task in tasks:
         aliases.update(shared_suffix_names([m.name for m in task.mentions]))
@@ -106,9 +108,10 @@ def _tasks(ex: Extractor, scoped: list[Any]) -> tuple[list[Task], dict[str, list
 
 
 def _places_and_pairings(root: Node, tasks: list[Task], doc: SourceDocument,
-                         policy: Policy) -> tuple[tuple[Place, ...], tuple[Pairing, ...]]:
+                         policy: Policy) -> tuple[tuple[Place, ...], tuple[Pairing, ...], dict[str, str]]:
     """Places the text names (towns under the jurisdiction when no parent is given, places
-    a unit's name holds, the jurisdiction itself) and the pairings (对口帮扶) it states."""
+    a unit's name holds, the jurisdiction itself) and the pairings (对口帮扶) it states; and
+    the short names merged into a full one (南夏 → 南夏村)."""
     places: dict[str, Place] = {}
     pairings: dict[tuple[str, str, str], Pairing] = {}
     for view in _place_views(root, tasks, doc):
@@ -127,9 +130,12 @@ def _places_and_pairings(root: Node, tasks: list[Task], doc: SourceDocument,
             if hit and hit[0] not in places:
                 places[hit[0]] = Place(hit[0], hit[1], policy.jurisdiction, m.start, m.end)
     places = {**_jurisdiction_places(policy, doc.text), **places}
-    for name in [n for n in places if n + "村" in places and places[n].parent == places[n + "村"].parent]:
+    renamed = {n: n + "村" for n in places if n + "村" in places and places[n].parent == places[n + "村"].parent}
+    for name in renamed:
         del places[name]  # 里光 and 里光村 are one village: keep the full name
-    return tuple(places.values()), tuple(pairings.values())
+    merged = {(renamed.get(p.helped, p.helped), p.helper, p.kind): p for p in pairings.values()}
+    return (tuple(places.values()),
+            tuple(replace(p, helped=renamed.get(p.helped, p.helped)) for p in merged.values()), renamed)
 
 
 def _check_warnings(doc: SourceDocument, check: SelfCheck) -> list[str]:

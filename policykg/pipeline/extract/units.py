@@ -16,6 +16,7 @@ can be mapped back to its exact source span.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from policykg.text.lexicon import UNIT_MARKER_RE, UNIT_MARKERS
 from policykg.text.patterns import CLOSE, OPEN, PERSON_END_RE, STRONG_UNIT_END_RE, UNIT_END_RE, looks_like_unit
@@ -93,6 +94,19 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@cache
+def _divisions_starting_with_conjunctions() -> tuple[str, ...]:
+    """Division names that begin with a conjunction's character (和平县, 和田市 …), longest first."""
+    from policykg.pipeline.gazetteer import names
+
+    return tuple(sorted((n for n in names() if len(n) >= 3 and n[0] in "和与及"), key=len, reverse=True))
+
+
+def _division_at(seg: str, k: int) -> bool:
+    """Does a division's name start at ``seg[k]`` (国家税务总局和平县税务局: 和 is not "and")?"""
+    return seg.startswith(_divisions_starting_with_conjunctions(), k)
+
+
 def _split_conj(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split "A和B" / "A及B" when both sides are whole unit names."""
     seg = text[start:end]
@@ -104,7 +118,7 @@ def _split_conj(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth = max(0, depth - 1)
         elif depth == 0:
             m = CONJ_RE.match(seg, k)
-            if m and k > 0:
+            if m and k > 0 and not _division_at(seg, k):
                 left, right = seg[:k], seg[m.end() :]
                 if re.fullmatch(r"(?:我|本)[县区市镇]", right) and looks_like_unit(left):
                     return [(start, start + k)]  # 湛江市和我区: the deictic half is not a unit
