@@ -56,3 +56,12 @@ def test_the_readme_layout_names_every_module_and_folder_of_the_package() -> Non
     names |= {p.name + "/" for p in (package / "pipeline").iterdir() if p.is_dir() and not p.name.startswith("_")}
     missing = sorted(n for n in names if n not in layout)
     assert not missing, f"README's project layout does not name {missing}"
+
+
+def test_the_readme_shows_list_queries_as_it_prints() -> None:
+    from click.testing import CliRunner
+
+    out = CliRunner().invoke(main, ["list-queries"]).output
+    block = README[README.index("$ policykg list-queries\n") + len("$ policykg list-queries\n"):]
+    block = block[:block.index("\n\n")]
+    assert block == out.rstrip("\n")

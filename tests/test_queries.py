@@ -242,3 +242,25 @@ def test_json_output_is_standard_sparql_results(fixture_graph: Path, args: list[
     assert len(solutions) == len(data["results"]["bindings"]) > 0
     counts = [b["c"] for b in data["results"]["bindings"] if "c" in b]
     assert all(c["datatype"].endswith("#integer") for c in counts)
+
+
+def test_labels_are_chinese_by_default_and_english_on_request(fixture_graph: Path) -> None:
+    """Unit types, kinds of body and themes show their skos:prefLabel@zh, @en with lang=en."""
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    from policykg.query import run_named
+
+    zh = {r["unit"]: r for r in run_named(fixture_graph, "units", jurisdiction="甲县").rows}
+    en = {r["unit"]: r for r in run_named(fixture_graph, "units", jurisdiction="甲县", lang="en").rows}
+    assert zh["县交通运输局"]["unit_type"] == "交通运输" and zh["县交通运输局"]["kind"] == "政府工作部门"
+    assert en["县交通运输局"]["unit_type"] == "transport" and en["县交通运输局"]["kind"] == "Government department"
+    themes = run_named(fixture_graph, "lead-unit-type-by-theme", theme="红色资源").rows
+    assert {r["task_theme"] for r in themes} == {"红色资源"} and len(themes) == 4
+    runner = CliRunner()
+    out = runner.invoke(main, ["query", "unit-type-by-jurisdiction", str(fixture_graph), "--lang", "en", "--format", "csv"])
+    assert out.exit_code == 0 and "transport" in out.output and "交通运输" not in out.output
+    out = runner.invoke(main, ["units", str(fixture_graph), "--format", "csv"])
+    assert "政府工作部门" in out.output
+    with pytest.raises(Exception, match="labels are in zh or en"):
+        run_named(fixture_graph, "units", lang="fr")

@@ -51,9 +51,11 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-p", "--param", "params", multiple=True, help="A parameter as NAME=VALUE (repeatable).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Labels of unit types, kinds of body and themes: Chinese (the default) or English.")
 @_remote
 @errors_to_click
-def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str, output: str | None,
+def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str, output: str | None, lang: str | None,
                   endpoint: str | None, user: str | None, password: str | None) -> None:
     """Run a named query (see list-queries); parameters are bound, never pasted into the query.
 
@@ -64,6 +66,8 @@ def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str,
 
     q = get_query(name)
     values = _params(params)
+    if lang and any(p.name == "lang" for p in q.params):
+        values["lang"] = lang
     bindings = bind_params(q, values)
     run = _runner(graph_dir, endpoint, user, password)
     check_values(run, bindings)
@@ -120,9 +124,12 @@ def list_queries_command(fmt: str) -> None:
 @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
 @click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Labels of unit types and kinds of body: Chinese or English.")
 @_remote
 @errors_to_click
-def units(graph_dir: Path, jurisdiction: str | None, fmt: str, endpoint: str | None, user: str | None, password: str | None) -> None:
+def units(graph_dir: Path, jurisdiction: str | None, fmt: str, lang: str, endpoint: str | None, user: str | None,
+          password: str | None) -> None:
     """List every unit with its type, kind, aliases, jurisdiction and task counts,
     then the mentions left for review (units no type rule recognises).
 
@@ -133,7 +140,7 @@ def units(graph_dir: Path, jurisdiction: str | None, fmt: str, endpoint: str | N
     run = _runner(graph_dir, endpoint, user, password)
     params = {"jurisdiction": jurisdiction} if jurisdiction else {}
     q = get_query("units")
-    click.echo(format_result(run(q.text, bind_params(q, params)), fmt), nl=False)
+    click.echo(format_result(run(q.text, bind_params(q, {**params, "lang": lang})), fmt), nl=False)
     review = get_query("unresolved-mentions")
     res = run(review.text, bind_params(review, params))
     if fmt == "table":

@@ -25,6 +25,9 @@ from policykg.pipeline.resolve import unit_label
 from policykg.query.checks import role_value
 
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+#: the languages of the labels of unit types, kinds of body and themes; the default first
+LANGS = ("zh", "en")
+DEFAULT_LANG = LANGS[0]
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,18 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, ox.Li
     if missing:
         raise QueryError(f"query '{query.name}' needs --param {missing[0]}=VALUE")
     out: dict[str, ox.Literal] = {}
+    if "lang" in known and not values.get("lang"):  # labels of unit types, kinds and themes: Chinese by default
+        out["lang"] = ox.Literal(DEFAULT_LANG)
     for name, value in values.items():
         if value is None or value == "":
             continue
         p = known[name]
         if name == "role":  # lead, support, responsible (or 牵头, 配合, 责任)
             out[name] = ox.Literal(role_value(value))
+        elif name == "lang":
+            if value not in LANGS:
+                raise QueryError(f"lang={value!r}: labels are in {' or '.join(LANGS)}")
+            out[name] = ox.Literal(value)
         elif p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
             out[name] = ox.Literal(unit_label(value, values.get("jurisdiction") or None))
         elif p.kind == "date":
