@@ -239,14 +239,14 @@ def show(G: nx.Graph, *, title: str = "policykg", height: int = 600) -> Any:
 # --- building the graph for each kind of view ---------------------------------
 
 def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit: str | None = None,
-               place: str | None = None) -> tuple[nx.Graph, str]:
+               place: str | None = None, lang: str = "zh") -> tuple[nx.Graph, str]:
     """The graph and title of a view: ``network`` (units–tasks), ``units``
     (co-responsibility), ``unit`` (one unit's tasks and partners), ``place``
     (tasks reaching a place and its sub-places)."""
     from policykg.analysis.network import co_responsibility_graph, responsibility_graph
     from policykg.pipeline.resolve import unit_label
 
-    G = responsibility_graph(source, jurisdiction=jurisdiction)
+    G = responsibility_graph(source, jurisdiction=jurisdiction, lang=lang)
     where = jurisdiction or "全部 all"
     if view == "network":
         return G, f"单位–任务网络 · {where}"

@@ -14,7 +14,7 @@ from policykg.pipeline.resolve import task_themes
 
 @pytest.fixture(scope="module")
 def tasks(built_graph: Path):  # type: ignore[no-untyped-def]
-    return cmp.task_table(built_graph)
+    return cmp.task_table(built_graph, lang="en")
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +163,13 @@ def test_lead_unit_type_by_theme_keeps_roles_apart(built_graph: Path) -> None:
     suixi = run_named(built_graph, "lead-unit-type-by-theme", jurisdiction="遂溪县", role="牵头").rows
     assert suixi and {r["role"] for r in suixi} == {"lead"}
 
+
+
+def test_comparison_labels_are_chinese_by_default(built_graph: Path) -> None:
+    """Themes and unit types in Chinese (skos:prefLabel@zh) unless lang="en" (issue 16, point 8)."""
+    zh = cmp.task_table(built_graph)
+    assert "红色资源" in cmp.theme_coverage(zh).index and "综合" in cmp.theme_coverage(zh).index
+    assert "宣传" in cmp.unit_type_shares(zh, "lead").index
+    out = CliRunner().invoke(main, ["compare", str(built_graph), "--all", "--format", "csv", "--table", "theme-coverage",
+                                    "--lang", "en"])
+    assert out.exit_code == 0 and "red and revolutionary heritage" in out.output and "红色资源" not in out.output

@@ -22,13 +22,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ROLES = ("lead", "support", "responsible")
+#: the label of the theme of tasks no other theme matches (th:General), and of a unit with no type
+GENERAL = {"zh": "综合", "en": "general"}
+OTHER = {"zh": "其他", "en": "other"}
 _ROLE_COLUMNS = [f"{role}_{what}" for role in ROLES for what in ("units", "types")]
 
 
-def task_table(source: Any) -> pd.DataFrame:
+def task_table(source: Any, *, lang: str = "zh") -> pd.DataFrame:
     """One row per task: jurisdiction, document, key, title, text, section, source span,
     themes, and for each role (lead, support, responsible) its units and their types, kept
-    apart: a plan whose units are all "responsible" (责任单位) has no lead units."""
+    apart: a plan whose units are all "responsible" (责任单位) has no lead units. Themes and
+    unit types are their labels in ``lang`` (Chinese by default, ``en`` for English)."""
     import pandas as pd
 
     store = store_of(source)
@@ -36,16 +40,16 @@ def task_table(source: Any) -> pd.DataFrame:
     if tasks.empty:
         return pd.DataFrame(columns=["task", "jurisdiction", "doc", "key", "title", "text", "section", "begin", "end",
                                      "themes", *_ROLE_COLUMNS, "units"])
-    themes = pd.DataFrame(project(store, "task-themes").rows, columns=["task", "theme"])
-    assign = pd.DataFrame(project(store, "task-units").rows, columns=["task", "role", "unit", "unitType"])
+    themes = pd.DataFrame(project(store, "task-themes", lang=lang).rows, columns=["task", "theme"])
+    assign = pd.DataFrame(project(store, "task-units", lang=lang).rows, columns=["task", "role", "unit", "unitType"])
     th = themes.groupby("task")["theme"].apply(lambda s: sorted(set(s))).to_dict()
     by_role: dict[tuple[str, str], list[tuple[str, str]]] = {}
     units: dict[str, list[str]] = {}
     for (t, role), g in assign.groupby(["task", "role"]):
-        by_role[t, role] = sorted({(r.unit, r.unitType or "other") for r in g.itertuples()})
+        by_role[t, role] = sorted({(r.unit, r.unitType or OTHER[lang]) for r in g.itertuples()})
     for t, g in assign.groupby("task"):
         units[t] = sorted(set(g.unit))
-    tasks["themes"] = tasks.task.map(lambda t: th.get(t, ["general"]))
+    tasks["themes"] = tasks.task.map(lambda t: th.get(t, [GENERAL[lang]]))
     for role in ROLES:
         tasks[f"{role}_units"] = tasks.task.map(lambda t, r=role: [u for u, _ in by_role.get((t, r), [])])
         tasks[f"{role}_types"] = tasks.task.map(lambda t, r=role: sorted({ty for _, ty in by_role.get((t, r), [])}))
@@ -87,8 +91,8 @@ def counterparts(tasks: pd.DataFrame, a: str, b: str, *, threshold: float = 0.4,
     docs = [(r.title or "") + r.text for r in ta.itertuples()] + [(r.title or "") + r.text for r in tb.itertuples()]
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(docs)
     sim = cosine_similarity(vec.transform(docs[: len(ta)]), vec.transform(docs[len(ta):]))
-    themes_a = [set(x) - {"general"} for x in ta.themes]
-    themes_b = [set(x) - {"general"} for x in tb.themes]
+    themes_a = [set(x) - set(GENERAL.values()) for x in ta.themes]
+    themes_b = [set(x) - set(GENERAL.values()) for x in tb.themes]
     overlap = np.array([[len(x & y) / min(len(x), len(y)) if x & y else 0.0 for y in themes_b] for x in themes_a])
     # counterparts share a theme; the score is mostly wording, partly theme overlap
     sim = np.where(overlap > 0, 0.7 * sim + 0.3 * overlap, 0.0)

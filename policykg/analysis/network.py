@@ -32,12 +32,13 @@ if TYPE_CHECKING:
 
 ROLES = ("lead", "support", "responsible")
 
-def responsibility_graph(source: Any, *, jurisdiction: str | None = None) -> nx.MultiDiGraph:
+def responsibility_graph(source: Any, *, jurisdiction: str | None = None, lang: str = "zh") -> nx.MultiDiGraph:
     """The bipartite unit → task graph: one edge per assignment, ``role`` on each edge.
 
     ``source`` is a graph directory or a pyoxigraph ``Store``. Task nodes carry
     text, title, section, policy, document, places and the source span of each
-    mention (on the edges); unit nodes carry label, type and jurisdiction.
+    mention (on the edges); unit nodes carry label, type (its label in ``lang``, zh or en)
+    and jurisdiction.
     """
     store = store_of(source)
     if jurisdiction:  # its policies bound as ?policy: the query starts from them
@@ -47,9 +48,9 @@ def responsibility_graph(source: Any, *, jurisdiction: str | None = None) -> nx.
             near = suggestions(jurisdiction, known)
             raise UsageError(f"no policy of {jurisdiction!r} in this graph: "
                              + (f"did you mean {' or '.join(near)}?" if near else f"it has {', '.join(sorted(known)) or 'none'}"))
-        rows = project(store, "assignments", policy=policies).rows
+        rows = project(store, "assignments", policy=policies, lang=lang).rows
     else:
-        rows = project(store, "assignments").rows
+        rows = project(store, "assignments", lang=lang).rows
     places: dict[str, list[str]] = {}
     for r in project(store, "task-places").rows:
         places.setdefault(r["task"], []).append(r["placeName"])
@@ -102,9 +103,9 @@ def co_responsibility_graph(G: nx.MultiDiGraph) -> nx.Graph:
     return H
 
 
-def policy_unit_graph(source: Any) -> nx.Graph:
+def policy_unit_graph(source: Any, *, lang: str = "zh") -> nx.Graph:
     """Policies and the units they assign, across jurisdictions (weight = assignments)."""
-    G = responsibility_graph(source)
+    G = responsibility_graph(source, lang=lang)
     H = nx.Graph()
     for u, t in G.edges():
         pol = G.nodes[t]["policy"]

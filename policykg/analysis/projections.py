@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from policykg.errors import QueryError
 from policykg.paths import QUERIES_DIR
 from policykg.query import NamedQuery, Result, get_query, list_queries, run_store
+from policykg.query.named import DEFAULT_LANG, LANGS
 
 PROJECTIONS_DIR = QUERIES_DIR / "projections"
 
@@ -43,6 +44,10 @@ def project(source: Any, name: str, **params: str | tuple[str, ...]) -> Result:
     if missing:
         raise QueryError(f"projection '{name}' needs the parameter {missing[0]}")
     bindings: dict[str, ox.Literal | ox.NamedNode | tuple[ox.Literal | ox.NamedNode, ...]] = {}
+    if "lang" in kinds and not params.get("lang"):  # labels in Chinese unless asked otherwise
+        params = {**params, "lang": DEFAULT_LANG}
+    if params.get("lang", DEFAULT_LANG) not in LANGS:
+        raise QueryError(f"lang={params['lang']!r}: labels are in {' or '.join(LANGS)}")
     for key, value in params.items():
         make = ox.NamedNode if kinds[key].note.startswith("iri") else ox.Literal
         if isinstance(value, tuple):

@@ -51,6 +51,9 @@ def os_error_message(exc: OSError) -> str:
 
 
 FORMATS = click.Choice(["table", "csv", "tsv", "json"])
+#: the language of the labels of unit types, kinds of body and themes
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Labels of unit types, kinds of body and themes: Chinese or English.")
 
 
 def emit(content: str | bytes, output: str | Path | None) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from policykg.cli._util import errors_to_click, main
+from policykg.cli._util import errors_to_click, lang_option, main
 from policykg.errors import UsageError
 
 if TYPE_CHECKING:
@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 @click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
 @click.option("--unit", default=None, help="For --view unit: the unit (name, abbreviation or alias).")
 @click.option("--place", default=None, help="For --view place: a town, street or village.")
+@lang_option
 @errors_to_click
-def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | None, unit: str | None, place: str | None) -> None:
+def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | None, unit: str | None, place: str | None,
+        lang: str) -> None:
     """Write an interactive network view as a self-contained HTML file (opens offline).
 
     Example: policykg viz graph/ -o graph/html/suixi.html --jurisdiction 遂溪县
@@ -33,7 +35,7 @@ def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | Non
     from policykg.viz import render_html, save_html, view_graph
 
     try:
-        G, title = view_graph(graph_dir, view, jurisdiction=jurisdiction, unit=unit, place=place)
+        G, title = view_graph(graph_dir, view, jurisdiction=jurisdiction, unit=unit, place=place, lang=lang)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     if output is None:
@@ -53,9 +55,10 @@ def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | Non
               help="Only this table (workload, centrality, co-lead-pairs, lead-support-pairs, communities, leading-alone).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="With --format csv: a folder to write one CSV file per table into.")
+@lang_option
 @errors_to_click
 def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figures: Path | None, only: str | None,
-            output: Path | None) -> None:
+            output: Path | None, lang: str) -> None:
     """Workload, centrality, co-lead and lead→support pairs, communities, leading alone.
 
     Example: policykg analyze graph/ --jurisdiction 遂溪县 ;
@@ -63,7 +66,7 @@ def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figur
     """
     from policykg.analysis import network as nw
 
-    G = nw.responsibility_graph(graph_dir, jurisdiction=jurisdiction)
+    G = nw.responsibility_graph(graph_dir, jurisdiction=jurisdiction, lang=lang)
     tables = nw.analysis_tables(G)
     echo_tables({slug(k): df.head(top) for k, df in tables.items()}, fmt, only, output, index=False)
     if figures:
@@ -85,9 +88,10 @@ def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figur
 @click.option("--threshold", default=0.4, show_default=True, type=float, help="Lowest score of a counterpart pair.")
 @click.option("--table", "only", default=None, metavar="NAME",
               help="With --all: only this table (theme-coverage, unit-type-shares-lead, -support, -responsible, division-of-labour-similarity).")
+@lang_option
 @errors_to_click
 def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output: Path | None, fmt: str, threshold: float,
-            only: str | None) -> None:
+            only: str | None, lang: str) -> None:
     """Compare how jurisdictions divide the same work: themes, counterpart tasks, who leads.
 
     Examples: policykg compare graph/ 遂溪县 陆河县 ;
@@ -95,7 +99,7 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
     """
     from policykg.analysis import compare as cmp
 
-    tasks = cmp.task_table(graph_dir)
+    tasks = cmp.task_table(graph_dir, lang=lang)
     if all_:
         echo_tables({slug(k): df for k, df in cmp.all_tables(tasks).items()}, fmt, only, output, index=True)
         return

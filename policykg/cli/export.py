@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from policykg.cli._util import emit, errors_to_click, main
+from policykg.cli._util import emit, errors_to_click, lang_option, main
 
 
 @main.group()
@@ -59,8 +59,10 @@ def export_dataset(graph_dir: Path, fmt: str, output: str | None) -> None:
 @click.option("--table", type=click.Choice(["edges", "nodes"]), default="edges", show_default=True,
               help="With --format csv: the edge list, or the node table (labels, kinds, types).")
 @click.option("-o", "--output", default=None, help="File to write (default: standard output).")
+@lang_option
 @errors_to_click
-def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | None, table: str, output: str | None) -> None:
+def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | None, table: str, output: str | None,
+                   lang: str) -> None:
     """Export the network for Gephi, igraph or R: GraphML, GEXF or a CSV edge list.
 
     Example: policykg export network graph/ --format graphml -o suixi.graphml
@@ -68,7 +70,7 @@ def export_network(graph_dir: Path, fmt: str, view: str, jurisdiction: str | Non
     from policykg.analysis.netio import network_bytes
     from policykg.analysis.network import co_responsibility_graph, responsibility_graph
 
-    G = responsibility_graph(graph_dir, jurisdiction=jurisdiction)
+    G = responsibility_graph(graph_dir, jurisdiction=jurisdiction, lang=lang)
     if view == "units":
         G = co_responsibility_graph(G)
     emit(network_bytes(G, fmt, table=table), output)
