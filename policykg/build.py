@@ -221,8 +221,20 @@ def _extract_all(
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                             initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
+                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         yield from _in_order(pool, jobs, window=64 * workers)
+
+
+def _start_worker(parent: int) -> None:
+    """In a worker: load the pipeline and freeze what it holds out of the cyclic collector's
+    sight (it lives as long as the worker, as in the main process); then watch the parent."""
+    import gc
+
+    from policykg.pipeline import load
+
+    load()
+    gc.freeze()
+    _watch_parent(parent)
 
 
 def _watch_parent(parent: int) -> None:

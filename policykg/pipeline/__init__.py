@@ -41,6 +41,19 @@ class Processed:
     quads: tuple[Quad, ...]
 
 
+def load() -> None:
+    """Import every stage and build the spaCy pipeline now (each is otherwise loaded on first
+    use): a long-lived process then holds them before it freezes its heap for the collector."""
+    from policykg.pipeline import rdf  # noqa: F401
+    from policykg.pipeline.extract.nlp import make_nlp
+    from policykg.pipeline.ingest import text  # noqa: F401
+    from policykg.pipeline.resolve import unit_type_rules
+    from policykg.pipeline.structure import structure_document  # noqa: F401
+
+    make_nlp()
+    unit_type_rules()
+
+
 def process_document(doc: SourceDocument) -> Processed:
     """structure → extract → resolve → rdf over one read document."""
     from policykg.pipeline.rdf import extraction_quads
@@ -120,5 +133,5 @@ def code_fingerprint() -> str:
 
 PIPELINE_VERSION = f"policykg-pipeline-3+{code_fingerprint()}"
 
-__all__ = ["PIPELINE_VERSION", "Processed", "extract_document", "extract_text", "process_document", "process_file",
+__all__ = ["PIPELINE_VERSION", "Processed", "extract_document", "extract_text", "load", "process_document", "process_file",
            "process_text", "trace_document"]
