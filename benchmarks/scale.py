@@ -155,7 +155,7 @@ def pick_params(run: Any) -> dict[str, dict[str, str]]:
     largest (the jurisdiction of the first policy in the store, its busiest unit, the
     town that tasks mention most, a phrase of one of the unit's tasks …)."""
     j = str(run_store(run.store, JURISDICTION).rows[0]["j"])
-    unit = run("unit-workload", {"jurisdiction": j}).rows[0]["unitLabel"]
+    unit = run("unit-workload", {"jurisdiction": j}).rows[0]["unit_label"]
     place = pick_place(run.store)
     tasks = run("tasks-by-unit", {"unit": unit, "jurisdiction": j}).rows
     text = max((r["text"] for r in tasks), key=len)

@@ -46,3 +46,18 @@ def test_units_count_tasks_by_role(built_graph: Path) -> None:
         for role in ("lead", "support", "responsible"):
             assert u.loc[uid, f"{role}_tasks"] == a[(a.unit == uid) & (a.role == role)].task.nunique()
     assert u.loc["湛江经济技术开发区/区委政法委员会", "aliases"] == "区委政法委"
+
+
+def test_named_queries_give_the_same_task_ids_and_snake_case_columns(built_graph: Path) -> None:
+    """One id per task in export, query and DataFrames; every column snake_case (issue 16, point 6)."""
+    from policykg.query import list_queries, run_named
+
+    tasks = set(policykg.tasks(built_graph).task)
+    rows = run_named(built_graph, "tasks-by-unit", unit="县财政局", jurisdiction="遂溪县").rows
+    assert rows and {r["task"] for r in rows} <= tasks
+    place = run_named(built_graph, "tasks-in-place", place="太平镇").rows
+    assert place and {r["task"] for r in place} <= tasks
+    for q in list_queries():
+        head = q.text[q.text.index("SELECT"):q.text.index("WHERE")]
+        columns = re.findall(r"\?(\w+)", head)
+        assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in columns), (q.name, columns)
