@@ -10,8 +10,6 @@ off.
 
 from __future__ import annotations
 
-import colorsys
-import hashlib
 import html
 import json
 from collections.abc import Iterator
@@ -33,13 +31,42 @@ ROLE_STYLE = {
     "responsible": {"color": "#7f8c8d", "dashes": False, "width": 1.5},
 }
 PHYSICS_LIMIT = 1500
+#: one colour per kind of body (the ontology's subclasses of pkg:Unit), by its label in either language
+KIND_COLORS = {
+    ("政府工作部门", "Government department"): "#2e86c1",
+    ("党的机关", "Party organ"): "#c0392b",
+    ("人民政府", "Government"): "#8e44ad",
+    ("事业单位", "Public institution"): "#16a085",
+    ("群团组织", "Mass organisation"): "#d35400",
+    ("企业", "Enterprise"): "#7f8c8d",
+    ("合作经济组织", "Co-operative"): "#b7950b",
+    ("议事协调机构", "Temporary body"): "#f06292",
+    ("集合性单位", "Collective unit"): "#5d6d7e",
+}
+_KIND_COLOR = {label: color for labels, color in KIND_COLORS.items() for label in labels}
+#: in a view, units with this many or fewer get their names drawn; the others show them on hover
+LABELLED = 25
 
 
-def type_color(unit_type: str | None) -> str:
-    """A stable colour for a unit type."""
-    h = int(hashlib.sha256((unit_type or "other").encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    r, g, b = colorsys.hls_to_rgb(h, 0.55, 0.55)
-    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+def kind_color(kind: str | None) -> str:
+    """The colour of a kind of body (a neutral grey when the graph gives none)."""
+    return _KIND_COLOR.get(kind or "", "#aab7b8")
+
+
+def thin(G: nx.Graph, *, top: int | None = None, min_degree: int | None = None) -> nx.Graph:
+    """A view's graph with only its busiest units: the ``top`` units by number of tasks and/or
+    those with at least ``min_degree``, with their tasks (a large graph made readable).
+
+    >>> G = nx.MultiDiGraph(); _ = [G.add_node(u, kind="unit") for u in "ab"]; G.add_node("t", kind="task")
+    >>> _ = G.add_edge("a", "t"); sorted(thin(G, top=1).nodes)
+    ['a', 't']
+    """
+    if top is None and min_degree is None:
+        return G
+    units = sorted((n for n, d in G.nodes(data=True) if d.get("kind") == "unit"), key=lambda n: (-G.degree(n), str(n)))
+    keep = [u for u in units if G.degree(u) >= (min_degree or 0)][: top if top is not None else None]
+    others = {n for u in keep for n in nx.all_neighbors(G, u) if G.nodes[n].get("kind") != "unit"}
+    return G.subgraph([*keep, *others]).copy()
 
 
 def _asset(name: str) -> str:
@@ -85,6 +112,31 @@ def layout(G: nx.Graph) -> dict[Any, tuple[float, float]]:
     return pos
 
 
+def _vis_node(i: int, n: Any, d: dict[str, Any], *, load: int, top: int, named: bool, small: bool) -> dict[str, Any]:
+    """One node for vis-network: a unit coloured by its kind and sized by its tasks (its name
+    drawn when ``named``), a task (its text drawn only in a ``small`` view), or a place."""
+    kind = d.get("kind", "unit")
+    node: dict[str, Any] = {"id": i, "key": str(n), "label": d.get("label") or str(n), "group": kind}
+    if kind == "unit":
+        t = d.get("unit_type") or "other"
+        node.update(shape="dot", color=kind_color(d.get("unit_kind")), size=10 + 30 * load / top, unit_type=t,
+                    unit_kind=d.get("unit_kind") or "",
+                    info=[["单位 unit", node["label"]], ["性质 kind", d.get("unit_kind") or ""], ["类型 type", t],
+                          ["辖区 jurisdiction", d.get("jurisdiction") or ""], ["任务数 tasks", str(load)]])
+        if not named:
+            node["label"] = ""  # on hover
+    elif kind == "task":
+        if not small:
+            node["label"] = ""  # the task's text is on hover
+        node.update(shape="square", color="#d5dbdb", size=8,
+                    info=[["任务 task", d.get("text", "")], ["政策 policy", d.get("policy_title") or d.get("doc", "")],
+                          ["章节 section", d.get("section") or ""], ["文件 document", d.get("doc", "")],
+                          ["地点 places", "、".join(d.get("places", []))]])
+    else:
+        node.update(shape="triangle", color="#27ae60", size=14, info=[[kind, node["label"]]])
+    return node
+
+
 def to_vis(G: nx.Graph, *, title: str) -> dict[str, Any]:
     """Nodes, edges and options for vis-network, built with pyvis in one go
     (no per-edge duplicate checks), plus the legend."""
@@ -96,26 +148,15 @@ def to_vis(G: nx.Graph, *, title: str) -> dict[str, Any]:
     units = [n for n, d in G.nodes(data=True) if d.get("kind") == "unit"]
     load = {n: G.degree(n) for n in units}
     top = max(load.values(), default=1) or 1
-    nodes, types = [], set()
-    for i, (n, d) in enumerate(G.nodes(data=True)):
-        kind = d.get("kind", "unit")
-        node: dict[str, Any] = {"id": i, "key": str(n), "label": d.get("label") or str(n), "group": kind}
-        if kind == "unit":
-            t = d.get("unit_type") or "other"
-            types.add(t)
-            node.update(shape="dot", color=type_color(t), size=10 + 30 * load.get(n, 0) / top, unit_type=t,
-                        info=[["单位 unit", node["label"]], ["类型 type", t], ["辖区 jurisdiction", d.get("jurisdiction") or ""],
-                              ["任务数 tasks", str(load.get(n, 0))]])
-        elif kind == "task":
-            node.update(shape="square", color="#d5dbdb", size=8,
-                        info=[["任务 task", d.get("text", "")], ["政策 policy", d.get("policy_title") or d.get("doc", "")],
-                              ["章节 section", d.get("section") or ""], ["文件 document", d.get("doc", "")],
-                              ["地点 places", "、".join(d.get("places", []))]])
-        else:
-            node.update(shape="triangle", color="#27ae60", size=14, info=[[kind, node["label"]]])
+    named = set(sorted(units, key=lambda u: (-load[u], str(u)))[:LABELLED])  # the busiest: names drawn
+    small = G.number_of_nodes() <= 60
+    nodes = [_vis_node(i, n, d, load=load.get(n, 0), top=top, named=n in named, small=small)
+             for i, (n, d) in enumerate(G.nodes(data=True))]
+    types = {x["unit_type"] for x in nodes if x["group"] == "unit"}
+    kinds = {x["unit_kind"] for x in nodes if x["group"] == "unit"}
+    for node, n in zip(nodes, G.nodes):
         if big and n in pos:
             node.update(x=float(pos[n][0]), y=float(pos[n][1]))
-        nodes.append(node)
     index = {n: i for i, n in enumerate(G.nodes)}
     edges: list[dict[str, Any]] = []
     for u, v, d in G.edges(data=True):
@@ -143,7 +184,9 @@ def to_vis(G: nx.Graph, *, title: str) -> dict[str, Any]:
     if not big:
         options.setdefault("physics", {}).update({"stabilization": {"enabled": True, "iterations": 300}})
     options["edges"] = {**options.get("edges", {}), "smooth": False if big else {"type": "continuous"}}
-    legend = {"types": sorted(types), "colors": {t: type_color(t) for t in types}, "roles": ROLE_STYLE}
+    places = sorted(d.get("label") or str(n) for n, d in G.nodes(data=True) if d.get("kind") == "place")
+    legend = {"kinds": {k: kind_color(k) for k in sorted(kinds) if k}, "types": sorted(types), "roles": ROLE_STYLE,
+              "places": places, "labelled": sum(1 for x in nodes if x["label"])}
     return {"title": title, "nodes": nodes, "edges": edges, "options": options, "legend": legend}
 
 
@@ -160,7 +203,7 @@ html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Zen He
 </style></head>
 <body><div id="wrap"><div id="net"></div><div id="side"><h1 id="title"></h1>
 <input id="search" placeholder="搜索 search"><div id="legend"></div></div></div>
-<div id="status" data-nodes="0" data-edges="0" data-drawn="false" data-errors="" hidden></div>
+<div id="status" data-nodes="0" data-edges="0" data-drawn="false" data-errors="" data-wide="" data-labelled="" hidden></div>
 <script type="application/json" id="data">{data}</script>
 <script>
 (function(){{
@@ -184,16 +227,20 @@ html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Zen He
   var net=new vis.Network(document.getElementById("net"),{{nodes:nodes,edges:edges}},data.options);
   var status=document.getElementById("status");
   status.setAttribute("data-nodes",String(nodes.length)); status.setAttribute("data-edges",String(edges.length));
-  net.on("afterDrawing",function(){{status.setAttribute("data-drawn","true");}});
+  net.on("afterDrawing",function(){{status.setAttribute("data-drawn","true");
+    var wide=0;Array.prototype.forEach.call(document.querySelectorAll("body *"),function(el){{
+      if(el.getBoundingClientRect().right>window.innerWidth+1)wide++;}});
+    status.setAttribute("data-wide",String(wide));}});
+  status.setAttribute("data-labelled",String(data.legend.labelled));
   (function nudge(n){{  // ask for frames until the first one is drawn
     if(status.getAttribute("data-drawn")==="true"||n>50)return;
     net.redraw(); setTimeout(function(){{nudge(n+1);}},100);
   }})(0);
   net.on("stabilizationIterationsDone",function(){{net.setOptions({{physics:false}});}});
   // legend with filters: unit types and roles
-  var hiddenTypes={{}}, hiddenRoles={{}}, legend=document.getElementById("legend");
+  var hiddenTypes={{}}, hiddenKinds={{}}, hiddenRoles={{}}, legend=document.getElementById("legend");
   function refresh(){{
-    nodes.update(data.nodes.map(function(n){{return {{id:n.id,hidden:!!(n.unit_type&&hiddenTypes[n.unit_type])}};}}));
+    nodes.update(data.nodes.map(function(n){{return {{id:n.id,hidden:!!((n.unit_type&&hiddenTypes[n.unit_type])||(n.unit_kind&&hiddenKinds[n.unit_kind]))}};}}));
     edges.update(data.edges.map(function(e){{return {{id:e.id,hidden:!!(e.role&&hiddenRoles[e.role])}};}}));
   }}
   function box(label,color,dashed,onchange){{var l=document.createElement("label");l.style.display="block";
@@ -202,9 +249,14 @@ html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Zen He
     var t=document.createElement("span");t.textContent=label;l.appendChild(c);l.appendChild(s);l.appendChild(t);legend.appendChild(l);}}
   var h=document.createElement("h1");h.textContent="角色 roles";legend.appendChild(h);
   Object.keys(data.legend.roles).forEach(function(r){{var st=data.legend.roles[r];box(r,st.color,st.dashes,function(off){{hiddenRoles[r]=off;}});}});
+  var kinds=Object.keys(data.legend.kinds);
+  if(kinds.length){{h=document.createElement("h1");h.textContent="单位性质 kinds of body";legend.appendChild(h);}}
+  kinds.forEach(function(k){{box(k,data.legend.kinds[k],false,function(off){{hiddenKinds[k]=off;}});}});
+  if(data.legend.places.length){{h=document.createElement("h1");h.textContent="▲ 地点 places";legend.appendChild(h);
+    data.legend.places.forEach(function(p){{var d=document.createElement("div");d.className="place";d.textContent=p;legend.appendChild(d);}});}}
   if(data.legend.types.length){{h=document.createElement("h1");h.textContent="单位类型 unit types";legend.appendChild(h);}}
-  data.legend.types.forEach(function(t){{box(t,data.legend.colors[t],false,function(off){{hiddenTypes[t]=off;}});}});
-  h=document.createElement("h1");h.textContent="■ 任务 task  ● 单位 unit";legend.appendChild(h);
+  data.legend.types.forEach(function(t){{box(t,"#fff",false,function(off){{hiddenTypes[t]=off;}});}});
+  h=document.createElement("h1");h.textContent="■ 任务 task  ● 单位 unit · 名称见悬停 names on hover";legend.appendChild(h);
   document.getElementById("search").addEventListener("input",function(ev){{var q=ev.target.value.trim();if(!q)return;
     var hit=data.nodes.filter(function(n){{return String(n.label).indexOf(q)>=0;}});
     if(hit.length){{net.selectNodes(hit.map(function(n){{return n.id;}}));net.focus(hit[0].id,{{scale:1.2}});}}}});
@@ -342,6 +394,24 @@ def workload_figure(df: pd.DataFrame, path: str | Path, *, top: int = 15, title:
         return write_bytes(path, png_bytes(fig))
 
 
+def section_order(G: nx.Graph, sections: list[str]) -> list[str]:
+    """Sections in the order the documents give them (the first task of each), not by
+    character code (一、 … 十、 sort wrongly as text).
+
+    >>> G = nx.Graph(); G.add_node(1, kind="task", section="二、乙", doc="a", begin=9); G.add_node(2, kind="task", section="一、甲", doc="a", begin=1)
+    >>> section_order(G, ["二、乙", "一、甲"])
+    ['一、甲', '二、乙']
+    """
+    first: dict[str, tuple[str, int]] = {}
+    for _, d in G.nodes(data=True):
+        if d.get("kind") == "task":
+            key = (str(d.get("doc") or ""), int(d.get("begin") or 0))
+            sec = d.get("section") or "-"
+            if sec not in first or key < first[sec]:
+                first[sec] = key
+    return sorted(sections, key=lambda s: (first.get(s, ("~", 0)), s))
+
+
 def heatmap_figure(G: nx.MultiDiGraph, path: str | Path, *, title: str = "") -> Path:
     """Heat-map of unit types × task sections (assignment counts)."""
     import pandas as pd
@@ -350,6 +420,7 @@ def heatmap_figure(G: nx.MultiDiGraph, path: str | Path, *, title: str = "") -> 
 
     rows = [(G.nodes[u].get("unit_type") or "other", G.nodes[t].get("section") or "-") for u, t in G.edges()]
     table = pd.crosstab(pd.Series([r[0] for r in rows], name="unit type"), pd.Series([r[1] for r in rows], name="section"))
+    table = table[section_order(G, list(table.columns))]
     with cjk_figure(max(6, 0.5 * table.shape[1] + 3), max(4, 0.35 * table.shape[0] + 2)) as fig:
         ax = fig.subplots()
         im = ax.imshow(table.values, cmap="Reds", aspect="auto")

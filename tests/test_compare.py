@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from policykg.analysis import compare as cmp
+from policykg.analysis import network as nw
 from policykg.cli import main
 from policykg.pipeline.resolve import task_themes
 
@@ -173,3 +174,22 @@ def test_comparison_labels_are_chinese_by_default(built_graph: Path) -> None:
     out = CliRunner().invoke(main, ["compare", str(built_graph), "--all", "--format", "csv", "--table", "theme-coverage",
                                     "--lang", "en"])
     assert out.exit_code == 0 and "red and revolutionary heritage" in out.output and "红色资源" not in out.output
+
+
+def test_the_report_names_the_counties_and_is_bilingual(built_graph: Path) -> None:
+    page = cmp.report_html(built_graph, "遂溪县", "陆河县")
+    assert "遂溪县 任务 task" in page and "陆河县 牵头单位 lead" in page
+    assert "对应任务 Counterpart tasks" in page and "主题覆盖 Theme coverage" in page
+    assert 'class="id"' in page and "max-width:9em" in page  # id columns narrow, the text gets the width
+
+
+def test_heat_map_sections_in_document_order(built_graph: Path) -> None:
+    from policykg.viz import section_order
+
+    G = nw.responsibility_graph(built_graph, jurisdiction="遂溪县")
+    first: dict[str, int] = {}
+    for _, d in G.nodes(data=True):
+        if d.get("kind") == "task" and d.get("section"):
+            first[d["section"]] = min(first.get(d["section"], 10**9), d["begin"])
+    ordered = section_order(G, sorted(first))
+    assert ordered == sorted(first, key=first.get) and ordered != sorted(first)  # not by character code

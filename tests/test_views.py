@@ -166,3 +166,40 @@ def test_network_csv_has_an_edge_table_and_a_node_table(built_graph: Path) -> No
     ids = {n["id"] for n in nodes}
     assert edges and {e["source"] for e in edges} | {e["target"] for e in edges} <= ids
     assert all(n["label"] for n in nodes) and {n["kind"] for n in nodes} == {"unit", "task"}
+
+
+def test_a_view_is_legible(built_graph: Path, tmp_path: Path) -> None:
+    """A colour per kind of body (not one per unit type), names drawn for the busiest units
+    only, the kinds and places in the legend, nothing wider than the window (issue 16, point 11)."""
+    from policykg.viz import KIND_COLORS, LABELLED, thin, to_vis
+
+    G, title = view_graph(built_graph, "network", jurisdiction="湛江经济技术开发区")
+    data = to_vis(G, title=title)
+    units = [n for n in data["nodes"] if n["group"] == "unit"]
+    assert len(units) > LABELLED and sum(1 for n in units if n["label"]) == LABELLED
+    assert len({n["color"] for n in units}) <= len(KIND_COLORS) < len(data["legend"]["types"])
+    assert "政府工作部门" in data["legend"]["kinds"] and "党的机关" in data["legend"]["kinds"]
+    assert all(n["label"] == "" for n in data["nodes"] if n["group"] == "task")  # a large view: task text on hover
+    H = thin(G, top=10)
+    assert sum(1 for _, d in H.nodes(data=True) if d.get("kind") == "unit") == 10
+    page = save_html(render_html(G, title=title), tmp_path / "legible.html")
+    status = open_in_browser(page)
+    assert status["errors"] == "" and status["drawn"] == "true"
+    assert status["wide"] == "0" and status["labelled"] == str(LABELLED)
+    assert "单位性质 kinds of body" in status["dom"] and "政府工作部门" in status["dom"]
+    place, place_title = view_graph(built_graph, "place", place="太平镇")
+    data = to_vis(place, title=place_title)
+    assert "太平镇" in data["legend"]["places"]
+
+
+def test_every_kind_of_body_has_a_colour() -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+
+    from policykg.paths import ONTOLOGY_DIR
+    from policykg.viz import KIND_COLORS
+
+    g = Graph().parse(ONTOLOGY_DIR / "policykg.ttl")
+    labels = {str(o) for s in g.subjects(RDFS.subClassOf, URIRef("https://w3id.org/policykg/ontology#Unit"))
+              for o in g.objects(s, RDFS.label)}
+    assert labels == {label for pair in KIND_COLORS for label in pair}

@@ -205,15 +205,35 @@ def _figure_png(cov: pd.DataFrame) -> str:
         return base64.b64encode(png_bytes(fig, dpi=120)).decode()
 
 
-def _table(df: pd.DataFrame, columns: list[str]) -> str:
+#: columns that hold ids, keys or short codes: kept narrow, the Chinese text gets the width
+_NARROW = ("task", "key", "doc", "score", "differ", "compared_role")
+
+
+def _table(df: pd.DataFrame, columns: list[str], headers: dict[str, str] | None = None) -> str:
     def cell(v: Any) -> str:
         if isinstance(v, list):
             v = "、".join(map(str, v))
         return html.escape("" if v is None else str(v))
 
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(r[c])}</td>" for c in columns) + "</tr>" for _, r in df.iterrows())
+    def cls(c: str) -> str:
+        return ' class="id"' if c.endswith(_NARROW) else (' class="text"' if c.endswith("text") else "")
+
+    head = "".join(f"<th{cls(c)}>{html.escape((headers or {}).get(c, c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td{cls(c)}>{cell(r[c])}</td>" for c in columns) + "</tr>" for _, r in df.iterrows())
     return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _report_headers(a: str, b: str) -> dict[str, str]:
+    """The report's column headers: in Chinese with the English beside, the two sides of a
+    comparison named by their jurisdictions (遂溪县 任务 task, 陆河县 牵头单位 lead …)."""
+    headers = {f"{x}_{c}": f"{j} {zh} {en}" for x, j in (("a", a), ("b", b)) for c, zh, en in (
+        ("doc", "文件", "document"), ("key", "编号", "key"), ("text", "任务", "task"), ("lead_units", "牵头单位", "lead"),
+        ("responsible_units", "责任单位", "responsible"), ("task", "任务标识", "task id"))}
+    headers.update({"score": "相似度 score", "compared_role": "比较角色 role compared", "differ": "类型不同 differ",
+                    "jurisdiction": "辖区 jurisdiction", "doc": "文件 document", "key": "编号 key", "text": "任务 task",
+                    "themes": "主题 themes", "lead_units": "牵头单位 lead", "responsible_units": "责任单位 responsible",
+                    "task": "任务标识 task id", "theme": "主题 theme", "unit_type": "单位类型 unit type"})
+    return headers
 
 
 def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4, tasks: Any = None, pairs: Any = None) -> str:
@@ -232,26 +252,30 @@ def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4, tasks: A
     shares = {role: unit_type_shares(both, role).reset_index() for role in ("lead", "responsible")}
     sim = division_of_labour(both)
     score = sim.at[a, b] if a in sim.index and b in sim.index else float("nan")
+    headers = _report_headers(a, b)
     parts = [
         f"<h1>{html.escape(a)} · {html.escape(b)}</h1>",
         "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in summary(tasks, pairs, a, b)) + "</ul>",
-        f"<p>Division-of-labour similarity (cosine of theme × lead-unit-type matrices): <b>{score:.3f}</b>"
+        f"<p>分工相似度 Division-of-labour similarity (cosine of theme × lead-unit-type matrices): <b>{score:.3f}</b>"
         + ("" if score == score else " (not comparable: one plan names no lead unit)") + "</p>",
-        "<h2>Theme coverage (tasks)</h2>",
-        f'<img alt="theme coverage heat-map" src="data:image/png;base64,{_figure_png(cov)}">',
-        _table(cov.reset_index(), ["theme", *[c for c in cov.columns]]),
-        "<h2>Counterpart tasks</h2><p>Each row links to both tasks in the graph; the text is the task's source text.</p>",
+        "<h2>主题覆盖 Theme coverage (tasks)</h2>",
+        f'<img alt="theme coverage heat-map: themes by {html.escape(a)} and {html.escape(b)}" '
+        f'src="data:image/png;base64,{_figure_png(cov)}">',
+        _table(cov.reset_index(), ["theme", *[c for c in cov.columns]], headers),
+        "<h2>对应任务 Counterpart tasks</h2><p>Each row links to both tasks in the graph; the text is the task's source text.</p>",
         _table(pairs, ["score", "a_doc", "a_key", "a_text", "a_lead_units", "a_responsible_units", "b_doc", "b_key", "b_text",
-                       "b_lead_units", "b_responsible_units", "compared_role", "differ", "a_task", "b_task"]),
-        "<h2>Unit-type shares: lead units</h2>",
-        _table(shares["lead"], list(shares["lead"].columns)),
-        "<h2>Unit-type shares: responsible units</h2>",
-        _table(shares["responsible"], list(shares["responsible"].columns)),
-        f"<h2>Tasks unique to one plan ({len(uniq)})</h2>",
-        _table(uniq, ["jurisdiction", "doc", "key", "text", "themes", "lead_units", "responsible_units", "task"]),
+                       "b_lead_units", "b_responsible_units", "compared_role", "differ", "a_task", "b_task"], headers),
+        "<h2>单位类型占比：牵头单位 Unit-type shares: lead units</h2>",
+        _table(shares["lead"], list(shares["lead"].columns), headers),
+        "<h2>单位类型占比：责任单位 Unit-type shares: responsible units</h2>",
+        _table(shares["responsible"], list(shares["responsible"].columns), headers),
+        f"<h2>仅一方有的任务 Tasks unique to one plan ({len(uniq)})</h2>",
+        _table(uniq, ["jurisdiction", "doc", "key", "text", "themes", "lead_units", "responsible_units", "task"], headers),
     ]
     style = ("body{font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;margin:2em;max-width:90em}"
-             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px;vertical-align:top}"
+             "table{border-collapse:collapse;margin:1em 0;table-layout:auto;width:100%}"
+             "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px;vertical-align:top;overflow-wrap:anywhere}"
+             "th.id,td.id{max-width:9em;word-break:break-all;font-size:11px;color:#555}td.text{min-width:18em}"
              "img{max-width:100%}")
     title = html.escape(f"policykg compare: {a} · {b}")
     return f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title><style>{style}</style></head><body>{"".join(parts)}</body></html>'

@@ -61,11 +61,11 @@ def responsibility_graph(source: Any, *, jurisdiction: str | None = None, lang: 
             G.add_node(
                 t, kind="task", label=r["title"] or (r["text"][:24] + ("…" if len(r["text"]) > 24 else "")),
                 text=r["text"], title=r["title"], key=r["key"], section=r["section"], policy=r["policy"],
-                policy_title=r["policyTitle"], doc=r["doc"], jurisdiction=r["jurisdiction"],
+                policy_title=r["policyTitle"], doc=r["doc"], jurisdiction=r["jurisdiction"], begin=r["begin"],
                 places=sorted(places.get(t, [])),
             )
         if u not in G:
-            G.add_node(u, kind="unit", label=r["unitLabel"], unit_type=r["unitType"] or "other",
+            G.add_node(u, kind="unit", label=r["unitLabel"], unit_type=r["unitType"] or "other", unit_kind=r["unitKind"],
                        jurisdiction=r["unitJurisdiction"])
         G.add_edge(u, t, key=f"{r['role']}:{r['begin']}", role=r["role"], mention=r["mention"],
                    begin=r["begin"], end=r["end"], doc=r["doc"])

@@ -24,20 +24,23 @@ if TYPE_CHECKING:
 @click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
 @click.option("--unit", default=None, help="For --view unit: the unit (name, abbreviation or alias).")
 @click.option("--place", default=None, help="For --view place: a town, street or village.")
+@click.option("--top", type=int, default=None, help="Only the N units with the most tasks (and their tasks).")
+@click.option("--min-degree", type=int, default=None, help="Only units with at least this many tasks (and their tasks).")
 @lang_option
 @errors_to_click
 def viz(graph_dir: Path, output: Path | None, view: str, jurisdiction: str | None, unit: str | None, place: str | None,
-        lang: str) -> None:
+        top: int | None, min_degree: int | None, lang: str) -> None:
     """Write an interactive network view as a self-contained HTML file (opens offline).
 
     Example: policykg viz graph/ -o graph/html/suixi.html --jurisdiction 遂溪县
     """
-    from policykg.viz import render_html, save_html, view_graph
+    from policykg.viz import render_html, save_html, thin, view_graph
 
     try:
         G, title = view_graph(graph_dir, view, jurisdiction=jurisdiction, unit=unit, place=place, lang=lang)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    G = thin(G, top=top, min_degree=min_degree)
     if output is None:
         tag = "-".join(x for x in (view, jurisdiction, unit, place) if x)
         output = Path(graph_dir) / "html" / f"{tag}.html"
