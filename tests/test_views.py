@@ -203,3 +203,18 @@ def test_every_kind_of_body_has_a_colour() -> None:
     labels = {str(o) for s in g.subjects(RDFS.subClassOf, URIRef("https://w3id.org/policykg/ontology#Unit"))
               for o in g.objects(s, RDFS.label)}
     assert labels == {label for pair in KIND_COLORS for label in pair}
+
+
+def test_the_compare_report_fits_the_window_and_shows_its_labels(built_graph: Path, tmp_path: Path) -> None:
+    """The report in headless Chromium: county-named, bilingual headers, the heat-map, and no
+    element wider than the window (the Chinese text wraps, ids stay narrow)."""
+    from policykg.analysis import compare as cmp
+
+    page = tmp_path / "report.html"
+    page.write_text(cmp.report_html(built_graph, "遂溪县", "陆河县"), encoding="utf-8")
+    status = open_in_browser(page, screenshot=tmp_path / "report.png")
+    assert status["wide"] == "0", status["wide"]
+    dom = status["dom"]
+    assert "遂溪县 任务 task" in dom and "陆河县 责任单位 responsible" in dom and "对应任务 Counterpart tasks" in dom
+    assert 'alt="theme coverage heat-map: themes by 遂溪县 and 陆河县"' in dom
+    assert (tmp_path / "report.png").stat().st_size > 20_000

@@ -278,7 +278,18 @@ def report_html(source: Any, a: str, b: str, *, threshold: float = 0.4, tasks: A
              "th.id,td.id{max-width:9em;word-break:break-all;font-size:11px;color:#555}td.text{min-width:18em}"
              "img{max-width:100%}")
     title = html.escape(f"policykg compare: {a} · {b}")
-    return f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title><style>{style}</style></head><body>{"".join(parts)}</body></html>'
+    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title><style>{style}</style>'
+            f'</head><body>{"".join(parts)}{_LAYOUT_CHECK}</body></html>')
+
+
+#: counts the elements wider than the window into ``data-wide`` of a hidden status element,
+#: so a headless browser can tell whether the page fits (the report's text never runs code)
+_LAYOUT_CHECK = (
+    '<div id="status" data-wide="" hidden></div><script>window.addEventListener("load",function(){'
+    'var w=0;document.querySelectorAll("body *").forEach(function(e){if(e.getBoundingClientRect().right>'
+    'document.documentElement.clientWidth+1)w++;});document.getElementById("status").setAttribute("data-wide",String(w));});'
+    '</script>'
+)
 
 
 def all_tables(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
