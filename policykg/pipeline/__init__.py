@@ -131,7 +131,16 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:12]
 
 
-PIPELINE_VERSION = f"policykg-pipeline-3+{code_fingerprint()}"
+def __getattr__(name: str) -> str:
+    # PIPELINE_VERSION is hashed on first use: importing a stage (query parameters resolve
+    # unit names) must not read and hash the whole pipeline's code
+    if name == "PIPELINE_VERSION":
+        return f"policykg-pipeline-3+{code_fingerprint()}"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    PIPELINE_VERSION: str
 
 __all__ = ["PIPELINE_VERSION", "Processed", "extract_document", "extract_text", "load", "process_document", "process_file",
            "process_text", "trace_document"]

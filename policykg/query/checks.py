@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -53,7 +54,7 @@ def suggestions(value: str, known: Iterable[str], n: int = 5) -> list[str]:
     return (near + close)[:n]
 
 
-def check_values(run: Callable[[str], Result], values: Mapping[str, ox.Literal | ox.NamedNode]) -> None:
+def check_values(run: Callable[[str], Result], values: Mapping[str, Any]) -> None:
     """Raise :class:`QueryError` when a jurisdiction, unit, place or theme names nothing in
     the graph ``run`` queries; the message gives the close matches."""
     for name, term in sorted(values.items()):

@@ -64,8 +64,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     params = []
     for name, req, note in _PARAM_RE.findall(header.get("params", "")):
         note = note.strip()
-        kind = "unit" if note.startswith("unit") else "date" if note.startswith("date") else "text"
-        params.append(Param(name, req == "required", kind, note))
+        params.append(Param(name, req == "required", _kind(name, note), note))
     return NamedQuery(path.stem, header["title"], header.get("description", ""), tuple(params), text, str(path))
 
 
@@ -86,34 +85,53 @@ def get_query(name: str, folder: str | Path = QUERIES_DIR) -> NamedQuery:
     return queries[name]
 
 
-def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, ox.Literal]:
-    """Check the parameters and turn them into RDF literals (units resolved to canonical names)."""
+def _kind(name: str, note: str) -> str:
+    """How a parameter's value becomes a term: ``role`` and ``lang`` by their names (the same
+    in every query), ``unit``, ``date`` and ``iri`` by the note, else plain ``text``."""
+    if name in ("role", "lang"):
+        return name
+    return next((k for k in ("unit", "date", "iri") if note.startswith(k)), "text")
+
+
+Term = ox.Literal | ox.NamedNode
+
+
+def bind_params(query: NamedQuery, values: Mapping[str, str | tuple[str, ...]]) -> dict[str, Term | tuple[Term, ...]]:
+    """Check the parameters and turn them into RDF terms: units resolved to canonical names,
+    roles and dates checked, IRIs as IRIs; a tuple of values binds one row each."""
     known = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(known))
     if unknown:
         raise QueryError(f"query '{query.name}' has no parameter {', '.join(unknown)}; it takes: {', '.join(known) or 'none'}")
     missing = [p.name for p in query.params if p.required and not values.get(p.name)]
     if missing:
-        raise QueryError(f"query '{query.name}' needs --param {missing[0]}=VALUE")
-    out: dict[str, ox.Literal] = {}
+        raise QueryError(f"query '{query.name}' needs the parameter {missing[0]} (--param {missing[0]}=VALUE)")
     if "lang" in known and not values.get("lang"):  # labels of unit types, kinds and themes: Chinese by default
-        out["lang"] = ox.Literal(DEFAULT_LANG)
+        values = {**values, "lang": DEFAULT_LANG}
+    jurisdiction = values.get("jurisdiction")
+    context = jurisdiction if isinstance(jurisdiction, str) and jurisdiction else None
+    out: dict[str, Term | tuple[Term, ...]] = {}
     for name, value in values.items():
-        if value is None or value == "":
-            continue
-        p = known[name]
-        if name == "role":  # lead, support, responsible (or 牵头, 配合, 责任)
-            out[name] = ox.Literal(role_value(value))
-        elif name == "lang":
-            if value not in LANGS:
-                raise QueryError(f"lang={value!r}: labels are in {' or '.join(LANGS)}")
-            out[name] = ox.Literal(value)
-        elif p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
-            out[name] = ox.Literal(unit_label(value, values.get("jurisdiction") or None))
-        elif p.kind == "date":
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise QueryError(f"parameter {name}={value!r}: give a date as YYYY-MM-DD")
-            out[name] = ox.Literal(value, datatype=ox.NamedNode(XSD_DATE))
-        else:
-            out[name] = ox.Literal(value)
+        if isinstance(value, tuple):
+            out[name] = tuple(_term(known[name], v, context) for v in value)
+        elif value:
+            out[name] = _term(known[name], value, context)
     return out
+
+
+def _term(p: Param, value: str, jurisdiction: str | None) -> Term:
+    if p.kind == "role":  # lead, support, responsible (or 牵头, 配合, 责任)
+        return ox.Literal(role_value(value))
+    if p.kind == "lang":
+        if value not in LANGS:
+            raise QueryError(f"lang={value!r}: labels are in {' or '.join(LANGS)}")
+        return ox.Literal(value)
+    if p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
+        return ox.Literal(unit_label(value, jurisdiction))
+    if p.kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise QueryError(f"parameter {p.name}={value!r}: give a date as YYYY-MM-DD")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD_DATE))
+    if p.kind == "iri":
+        return ox.NamedNode(value)
+    return ox.Literal(value)

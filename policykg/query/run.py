@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from policykg.errors import QueryError
 from policykg.namespace import PREFIXES
 from policykg.query.checks import check_values
-from policykg.query.named import bind_params, get_query
+from policykg.query.named import Term, bind_params, get_query
 from policykg.query.results import Result, to_result
 
 if TYPE_CHECKING:
@@ -26,9 +26,6 @@ if TYPE_CHECKING:
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-Term = ox.Literal | ox.NamedNode
 
 
 def with_values(text: str, bindings: Mapping[str, Term | tuple[Term, ...]]) -> str:
