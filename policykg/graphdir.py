@@ -50,7 +50,6 @@ class DocumentSummary:
         return document_id(self.name, self.sha256)
 
 
-
 class Parts:
     """``graph/parts/``: what was written for each document, keyed by its file name and
     sha256, so an unchanged document is never extracted again, and a build that was
