@@ -57,6 +57,11 @@ class BuildReport:
         return sum(d.tasks for d in self.documents)
 
     @property
+    def restating(self) -> int:
+        """Table rows that restate a body task (each task counted once is ``tasks - restating``)."""
+        return sum(d.restating for d in self.documents)
+
+    @property
     def not_understood(self) -> list[DocumentSummary]:
         """Documents with responsibility markers but no task that assigns a unit."""
         return [d for d in self.documents if not d.understood]
@@ -179,6 +184,7 @@ def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Proble
         encoding=done.document.encoding,
         tasks=len(ex.tasks),
         assignments=sum(len(t.mentions) for t in ex.tasks),
+        restating=sum(1 for t in ex.tasks if t.restates),
         warnings=list(ex.warnings),
         clauses=ex.check.clauses,
         coverage=ex.check.coverage,
@@ -469,6 +475,7 @@ def manifest(report: BuildReport) -> dict[str, Any]:
             "processed": len(report.processed),
             "unchanged": len(report.unchanged),
             "tasks": report.tasks,
+            "restating_rows": report.restating,
             "assignments": report.assignments,
             "skipped": len(report.skipped),
             "not_understood": len(report.not_understood),

@@ -16,15 +16,15 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from policykg.records import Extraction, task_id
+from policykg.records import Extraction, Task, task_id
 
 ASSIGNMENT_FIELDS = (
-    "doc", "task", "task_title", "task_text", "section", "role", "mention", "unit", "unit_label",
+    "doc", "task", "canonical_task", "task_title", "task_text", "section", "role", "mention", "unit", "unit_label",
     "start", "end", "prose", "jurisdiction", "task_persons", "task_assessors",
 )
 TASK_FIELDS = (
-    "doc", "task", "key", "kind", "number", "title", "text", "section", "jurisdiction", "themes",
-    "lead_units", "support_units", "responsible_units", "start", "end",
+    "doc", "task", "key", "kind", "number", "title", "text", "section", "jurisdiction", "themes", "restates",
+    "canonical_task", "lead_units", "support_units", "responsible_units", "start", "end",
 )
 UNIT_FIELDS = (
     "unit", "label", "jurisdiction", "kind", "unit_type", "aliases", "documents",
@@ -34,13 +34,20 @@ PLACE_FIELDS = ("doc", "name", "type", "parent", "start", "end", "jurisdiction")
 PAIRING_FIELDS = ("doc", "helper", "helped", "kind", "start", "end", "jurisdiction")
 
 
+def canonical_task(ex: Extraction, t: Task) -> str:
+    """The id of the task ``t`` counts as: the body task it restates, or itself."""
+    return task_id(ex.doc_id, t.restates or t.key)
+
+
 def assignment_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
-    """Rows for ``export assignments``."""
+    """Rows for ``export assignments``. ``canonical_task`` is the body task a table row
+    restates (or the task itself): count distinct canonical tasks to count each task once."""
     for ex in extractions:
         for t in ex.tasks:
             base = {
                 "doc": ex.doc,
                 "task": task_id(ex.doc_id, t.key),
+                "canonical_task": canonical_task(ex, t),
                 "task_title": t.title,
                 "task_text": t.text,
                 "section": t.section,
@@ -71,8 +78,9 @@ def _local(iri: str) -> str:
 
 
 def task_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
-    """One row per task: where it is, its text, themes and its units by role (canonical
-    names joined with 、)."""
+    """One row per task: where it is, its text, themes, the task it restates (a table row
+    that says again what a body task says), and its units by role (canonical names joined
+    with 、)."""
     for ex in extractions:
         for t in ex.tasks:
             by_role: dict[str, list[str]] = {"lead": [], "support": [], "responsible": []}
@@ -84,6 +92,8 @@ def task_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
                 "doc": ex.doc, "task": task_id(ex.doc_id, t.key), "key": t.key, "kind": t.kind, "number": t.number,
                 "title": t.title, "text": t.text, "section": t.section, "jurisdiction": ex.policy.jurisdiction,
                 "themes": "、".join(_local(x) for x in t.themes) or None,
+                "restates": task_id(ex.doc_id, t.restates) if t.restates else None,
+                "canonical_task": canonical_task(ex, t),
                 **{f"{role}_units": "、".join(names) or None for role, names in by_role.items()},
                 "start": t.start, "end": t.end,
             }
@@ -91,7 +101,8 @@ def task_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
 
 def unit_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
     """One row per unit (by id) over the whole corpus: its canonical name, jurisdiction, kind
-    and type, the names it is written as, and in how many documents and tasks it has each role."""
+    and type, the names it is written as, and in how many documents and tasks it has each role
+    (a table row that restates a body task counts as that task: each task once)."""
     units: dict[str, dict[str, Any]] = {}
     for ex in extractions:
         for name, u in ex.units.items():
@@ -106,7 +117,7 @@ def unit_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
         for t in ex.tasks:
             for m in t.mentions:
                 if m.name in ex.units:
-                    units[ex.units[m.name].id][f"{m.role}_tasks"].add(task_id(ex.doc_id, t.key))
+                    units[ex.units[m.name].id][f"{m.role}_tasks"].add(canonical_task(ex, t))
     for uid in sorted(units):
         row = units[uid]
         yield {**row, "aliases": "、".join(sorted(row["aliases"])) or None, "documents": len(row["documents"]),

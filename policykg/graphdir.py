@@ -44,6 +44,8 @@ class DocumentSummary:
     coverage: float = 1.0
     leftovers: int = 0
     understood: bool = True
+    #: table rows that restate a body task (pkg:restates): counted once, as that task
+    restating: int = 0
 
     @property
     def doc_id(self) -> str:

@@ -66,6 +66,7 @@ class PKG(DefinedNamespace):
     kind: URIRef
     mentionsPlace: URIRef
     theme: URIRef
+    restates: URIRef
     milestone: URIRef
     assessor: URIRef
     assessment: URIRef
@@ -85,6 +86,8 @@ class PKG(DefinedNamespace):
     helped: URIRef
     pairingKind: URIRef
     namePattern: URIRef
+    corePattern: URIRef
+    cuePattern: URIRef
 
 
 PREFIXES = {

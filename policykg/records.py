@@ -167,6 +167,8 @@ class Task:
     cells: tuple[str, ...] = ()
     #: theme concept IRIs, set by resolve
     themes: tuple[str, ...] = ()
+    #: for a table row that says again what a body task says: that task's key (set by resolve)
+    restates: str | None = None
 
 
 @dataclass(frozen=True)

@@ -28,20 +28,31 @@ OTHER = {"zh": "其他", "en": "other"}
 _ROLE_COLUMNS = [f"{role}_{what}" for role in ROLES for what in ("units", "types")]
 
 
-def task_table(source: Any, *, lang: str = "zh") -> pd.DataFrame:
+def task_table(source: Any, *, lang: str = "zh", copies: str = "once") -> pd.DataFrame:
     """One row per task: jurisdiction, document, key, title, text, section, source span,
     themes, and for each role (lead, support, responsible) its units and their types, kept
     apart: a plan whose units are all "responsible" (责任单位) has no lead units. Themes and
-    unit types are their labels in ``lang`` (Chinese by default, ``en`` for English)."""
+    unit types are their labels in ``lang`` (Chinese by default, ``en`` for English).
+
+    A table row that restates a body task (``pkg:restates``) is, with ``copies="once"`` (the
+    default), counted as that task: its units join the body task's and the row is left out
+    (``restated_by`` lists it). ``copies="both"`` keeps the rows as tasks of their own."""
     import pandas as pd
 
+    if copies not in ("once", "both"):
+        raise UsageError(f"copies={copies!r}: give once or both")
     store = store_of(source)
     tasks = pd.DataFrame(project(store, "tasks").rows)
     if tasks.empty:
         return pd.DataFrame(columns=["task", "jurisdiction", "doc", "key", "title", "text", "section", "begin", "end",
-                                     "themes", *_ROLE_COLUMNS, "units"])
+                                     "themes", *_ROLE_COLUMNS, "units", "restates", "restated_by"])
+    if "restates" not in tasks:
+        tasks["restates"] = None
+    tasks["restates"] = tasks.restates.where(tasks.restates.notna(), None)
     themes = pd.DataFrame(project(store, "task-themes", lang=lang).rows, columns=["task", "theme"])
     assign = pd.DataFrame(project(store, "task-units", lang=lang).rows, columns=["task", "role", "unit", "unitType"])
+    canonical = dict(zip(tasks.task, tasks.restates)) if copies == "once" else {}
+    assign["task"] = assign.task.map(lambda t: canonical.get(t) or t)
     th = themes.groupby("task")["theme"].apply(lambda s: sorted(set(s))).to_dict()
     by_role: dict[tuple[str, str], list[tuple[str, str]]] = {}
     units: dict[str, list[str]] = {}
@@ -49,6 +60,10 @@ def task_table(source: Any, *, lang: str = "zh") -> pd.DataFrame:
         by_role[t, role] = sorted({(r.unit, r.unitType or OTHER[lang]) for r in g.itertuples()})
     for t, g in assign.groupby("task"):
         units[t] = sorted(set(g.unit))
+    restated_by = tasks[tasks.restates.notna()].groupby("restates")["task"].apply(sorted).to_dict()
+    if copies == "once":
+        tasks = tasks[tasks.restates.isna()].copy()
+    tasks["restated_by"] = tasks.task.map(lambda t: restated_by.get(t, []))
     tasks["themes"] = tasks.task.map(lambda t: th.get(t, [GENERAL[lang]]))
     for role in ROLES:
         tasks[f"{role}_units"] = tasks.task.map(lambda t, r=role: [u for u, _ in by_role.get((t, r), [])])

@@ -91,10 +91,12 @@ def analyze(graph_dir: Path, jurisdiction: str | None, top: int, fmt: str, figur
 @click.option("--threshold", default=0.4, show_default=True, type=float, help="Lowest score of a counterpart pair.")
 @click.option("--table", "only", default=None, metavar="NAME",
               help="With --all: only this table (theme-coverage, unit-type-shares-lead, -support, -responsible, division-of-labour-similarity).")
+@click.option("--copies", type=click.Choice(["once", "both"]), default="once", show_default=True,
+              help="once: a table row that restates a body task counts as that task (its units join it); both: apart.")
 @lang_option
 @errors_to_click
 def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output: Path | None, fmt: str, threshold: float,
-            only: str | None, lang: str) -> None:
+            only: str | None, copies: str, lang: str) -> None:
     """Compare how jurisdictions divide the same work: themes, counterpart tasks, who leads.
 
     Examples: policykg compare graph/ 遂溪县 陆河县 ;
@@ -102,7 +104,7 @@ def compare(graph_dir: Path, jurisdictions: tuple[str, ...], all_: bool, output:
     """
     from policykg.analysis import compare as cmp
 
-    tasks = cmp.task_table(graph_dir, lang=lang)
+    tasks = cmp.task_table(graph_dir, lang=lang, copies=copies)
     if all_:
         echo_tables({slug(k): df for k, df in cmp.all_tables(tasks).items()}, fmt, only, output, index=True)
         return

@@ -80,7 +80,9 @@ def echo_summary(report: BuildReport, out_dir: Path) -> None:
     """The build's summary: counts, then each document, skipped file, warning and document not understood."""
     click.echo(
         f"Built {out_dir}: {len(report.documents)} documents ({len(report.processed)} processed, "
-        f"{len(report.unchanged)} unchanged), {report.tasks} tasks, {report.assignments} assignments "
+        f"{len(report.unchanged)} unchanged), {report.tasks} tasks"
+        + (f" ({report.restating} table rows restate body tasks)" if report.restating else "")
+        + f", {report.assignments} assignments "
         f"in {report.seconds:.1f} s."
     )
     if len(report.documents) <= LIST_AT_MOST:
@@ -88,7 +90,8 @@ def echo_summary(report: BuildReport, out_dir: Path) -> None:
             check = "" if d.understood and d.coverage >= 1.0 else (
                 "  NOT UNDERSTOOD (see policykg inspect)" if not d.understood
                 else f"  (coverage {d.coverage:.2f}: {d.leftovers} leftover(s))")
-            click.echo(f"  {d.name}: {d.tasks} tasks, {d.assignments} assignments{check}")
+            again = f" ({d.restating} table rows restate body tasks)" if d.restating else ""
+            click.echo(f"  {d.name}: {d.tasks} tasks{again}, {d.assignments} assignments{check}")
     if report.skipped:
         click.echo(f"Skipped {len(report.skipped)} file(s):")
         echo_some(f"  {p.path}: {p.message}" for p in report.skipped)

@@ -267,6 +267,8 @@ class _Statements:
         yield from self.span(task, t.start, t.end)
         for theme in t.themes:
             yield self.q(task, _T["theme"], NamedNode(theme))
+        if t.restates:
+            yield self.q(task, _T["restates"], iri("task", self.ex.doc_id, t.restates))
         for name in t.places:
             if name in self.places:
                 yield self.q(task, _T["mentionsPlace"], self.places[name])

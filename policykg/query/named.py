@@ -28,6 +28,8 @@ XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 #: the languages of the labels of unit types, kinds of body and themes; the default first
 LANGS = ("zh", "en")
 DEFAULT_LANG = LANGS[0]
+#: how tasks are counted: a table row restating a body task (pkg:restates) once, as that task, or both
+COPIES = ("once", "both")
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,9 @@ def get_query(name: str, folder: str | Path = QUERIES_DIR) -> NamedQuery:
 
 
 def _kind(name: str, note: str) -> str:
-    """How a parameter's value becomes a term: ``role`` and ``lang`` by their names (the same
-    in every query), ``unit``, ``date`` and ``iri`` by the note, else plain ``text``."""
-    if name in ("role", "lang"):
+    """How a parameter's value becomes a term: ``role``, ``lang`` and ``copies`` by their
+    names (the same in every query), ``unit``, ``date`` and ``iri`` by the note, else plain ``text``."""
+    if name in ("role", "lang", "copies"):
         return name
     return next((k for k in ("unit", "date", "iri") if note.startswith(k)), "text")
 
@@ -108,6 +110,8 @@ def bind_params(query: NamedQuery, values: Mapping[str, str | tuple[str, ...]]) 
         raise QueryError(f"query '{query.name}' needs the parameter {missing[0]} (--param {missing[0]}=VALUE)")
     if "lang" in known and not values.get("lang"):  # labels of unit types, kinds and themes: Chinese by default
         values = {**values, "lang": DEFAULT_LANG}
+    if "copies" in known and not values.get("copies"):  # a table row restating a body task counts as that task
+        values = {**values, "copies": "once"}
     jurisdiction = values.get("jurisdiction")
     context = jurisdiction if isinstance(jurisdiction, str) and jurisdiction else None
     out: dict[str, Term | tuple[Term, ...]] = {}
@@ -125,6 +129,10 @@ def _term(p: Param, value: str, jurisdiction: str | None) -> Term:
     if p.kind == "lang":
         if value not in LANGS:
             raise QueryError(f"lang={value!r}: labels are in {' or '.join(LANGS)}")
+        return ox.Literal(value)
+    if p.kind == "copies":  # once: a row that restates a body task is that task; both: counted apart
+        if value not in COPIES:
+            raise QueryError(f"copies={value!r}: give once (a table row that restates a body task counts as that task) or both")
         return ox.Literal(value)
     if p.kind == "unit":  # resolved within the given jurisdiction (县税务局 in 遂溪县 …)
         return ox.Literal(unit_label(value, jurisdiction))

@@ -30,6 +30,9 @@ NUMBER_PATTERNS: tuple[tuple[int, str, re.Pattern[str]], ...] = (
 #: an arabic item number directly followed by a figure: 11.121人才工程
 NUMBER_BEFORE_DIGIT = re.compile(r"^(?P<v>\d{1,3})\s*[、.．﹒](?=\d)")
 
+#: a bracket that names who does a task: （牵头单位：县交通局）, 【责任单位：…】, (县财政局负责)
+RESPONSIBILITY_BRACKET = re.compile(
+    r"[（(【\[][^（）()【】\[\]]{0,80}?(?:单位|部门|负责|牵头|配合)[^（）()【】\[\]]{0,200}[）)】\]]")
 ANNEX_RE = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
 
 #: a run-in title: the first words of an item, up to its first full stop (修路。…)

@@ -1,6 +1,6 @@
 """The resolve stage: every unit name a document uses becomes a :class:`ResolvedUnit` (its
-canonical name within a jurisdiction, the rule that made it, its kind and type), and every
-task gets its themes. The one place units are named: rdf, export, views and query
+canonical name within a jurisdiction, the rule that made it, its kind and type), every
+task gets its themes, and a table row that restates a body task is linked to it. The one place units are named: rdf, export, views and query
 parameters read what it made.
 
 :mod:`.names` holds the abbreviation table and the naming rules, :mod:`.types` the unit
@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from policykg.pipeline.resolve.names import ABBREVIATIONS, INFIXES, canonical_name, unit_jurisdiction
+from policykg.pipeline.resolve.restates import restated
 from policykg.pipeline.resolve.types import (
     GENERAL_THEME,
     task_themes,
@@ -21,7 +22,7 @@ from policykg.pipeline.resolve.types import (
     unit_type,
     unit_type_rules,
 )
-from policykg.records import Extraction, ResolvedUnit
+from policykg.records import Extraction, ResolvedUnit, Task
 
 __all__ = [
     "ABBREVIATIONS", "GENERAL_THEME", "INFIXES", "canonical_name", "resolve_extraction", "resolve_unit", "task_themes",
@@ -40,15 +41,25 @@ def unit_label(name: str, jurisdiction: str | None = None) -> str:
 
 def resolve_extraction(ex: Extraction) -> Extraction:
     """The resolve stage: every unit name the document uses (issuers, doers, assessors,
-    helpers) → a :class:`ResolvedUnit`, and each task's themes. Nothing else changes."""
+    helpers) → a :class:`ResolvedUnit`; each task's themes; and for each table row that
+    restates a body task, that task (:mod:`.restates`). Nothing else changes."""
     names = [*ex.policy.issuers]
     for task in ex.tasks:
         names += [m.name for m in task.mentions] + [m.name for m in task.assessors]
     names += [p.helper for p in ex.pairings]
     towns = tuple(p.name for p in ex.places if p.type in ("town", "street") and p.parent == ex.policy.jurisdiction)
     units = {name: resolve_unit(name, ex.policy.jurisdiction, ex.aliases, towns) for name in dict.fromkeys(names)}
-    tasks = tuple(replace(t, themes=tuple(task_themes((t.title or "") + t.text))) for t in ex.tasks)
+    links = restated(ex.tasks)
+    tasks = tuple(replace(t, themes=tuple(task_themes(_theme_text(t), (m.text for m in (*t.mentions, *t.assessors)))),
+                          restates=links.get(t.key)) for t in ex.tasks)
     return replace(ex, units=units, tasks=tasks)
+
+
+def _theme_text(t: Task) -> str:
+    """A task's title and text, the title once (a run-in title also starts the text)."""
+    if t.title and not t.text.startswith(t.title):
+        return t.title + "。" + t.text
+    return t.text
 
 
 def resolve_unit(name: str, jurisdiction: str | None, defined: dict[str, str] | None = None,

@@ -1,10 +1,14 @@
 """Unit types, kinds of body and task themes: rules read from the ontology's SKOS schemes
-(``ontology/unit-types.ttl``, ``ontology/themes.ttl``) and the kinds table."""
+(``ontology/unit-types.ttl``, ``ontology/themes.ttl``, whose header says how themes are
+scored) and the kinds table."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+
+from policykg.text.patterns import RESPONSIBILITY_BRACKET
 
 
 @cache
@@ -79,19 +83,72 @@ def unit_kind(canonical: str) -> str:
     return "GovernmentDepartment"
 
 
-def theme_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(theme IRI, pattern) from ontology/themes.ttl, in notation order."""
-    return _concept_patterns("themes.ttl")
+@cache
+def theme_rules() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """(theme IRI, core pattern, cue pattern or None) from ontology/themes.ttl, in notation order."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from policykg.namespace import PKG
+    from policykg.paths import ONTOLOGY_DIR, resource
+
+    g = Graph().parse(resource(ONTOLOGY_DIR, "themes.ttl"))
+    rules = []
+    for concept, notation in g.subject_objects(SKOS.notation):
+        core, cue = g.value(concept, PKG.corePattern), g.value(concept, PKG.cuePattern)
+        if core is not None:
+            rules.append((str(notation), str(concept), re.compile(str(core)), re.compile(str(cue)) if cue else None))
+    rules.sort(key=lambda r: r[0])
+    return tuple((c, core, cue) for _, c, core, cue in rules)
 
 
 GENERAL_THEME = "https://w3id.org/policykg/theme/General"
+#: the scoring of ontology/themes.ttl's header: weights of a core and a cue match, the extra
+#: weight of a match in the first sentence, the most matches counted, the least score of a
+#: theme, and the share of the best score a second theme needs
+CORE, CUE, FIRST, MOST, MOST_FIRST, LEAST, SECOND = 3.0, 1.0, 2.0, 4, 2, 4.0, 0.7
+#: an umbrella task: this many themes score
+UMBRELLA = 4
+
+_FIRST_SENTENCE = re.compile(r"[。；;！!？?\n]")
 
 
-def task_themes(text: str) -> list[str]:
-    """Every theme whose keywords occur in a task's title and text (General when none does).
+def theme_scores(text: str) -> dict[str, float]:
+    """Each theme's score over a task's text (see ontology/themes.ttl)."""
+    first = _FIRST_SENTENCE.split(text.strip(), maxsplit=1)[0]
+    scores: dict[str, float] = {}
+    for concept, core, cue in theme_rules():
+        score = 0.0
+        for rx, weight in ((core, CORE), (cue, CUE)):
+            if rx is not None:
+                score += weight * (min(len(rx.findall(text)), MOST) + FIRST * min(len(rx.findall(first)), MOST_FIRST))
+        if score:
+            scores[concept] = score
+    return scores
 
-    >>> [t.rsplit("/", 1)[1] for t in task_themes("加大对革命遗址的宣传力度，打造红色旅游精品线路")]
-    ['RedHeritage', 'Tourism']
+
+def task_themes(text: str, units: Iterable[str] = ()) -> list[str]:
+    """The one or two themes a task's title and text are about (General when none is):
+    its responsibility bracket and the names of its ``units`` are not read. The rules are
+    in ontology/themes.ttl.
+
+    >>> [t.rsplit("/", 1)[1] for t in task_themes("修缮革命遗址，串联景区景点打造红色旅游线路")]
+    ['Tourism', 'RedHeritage']
+    >>> [t.rsplit("/", 1)[1] for t in task_themes("积极开展职业指导。（牵头单位：县教育局）", ["县教育局"])]
+    ['Employment']
     """
-    found = [c for c, rx in theme_rules() if rx.search(text)]
-    return found or [GENERAL_THEME]
+    text = RESPONSIBILITY_BRACKET.sub("", text)
+    for name in sorted(set(units), key=len, reverse=True):
+        if len(name) >= 3:
+            text = text.replace(name, "")
+    scores = theme_scores(text)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < LEAST:
+        return [GENERAL_THEME]
+    if len(ranked) >= UMBRELLA:  # many kinds of work under one heading: the heading's
+        first = _FIRST_SENTENCE.split(text.strip(), maxsplit=1)[0]
+        named = [c for c, core, cue in theme_rules() if c in scores and (core.search(first) or (cue and cue.search(first)))]
+        if len(named) == 1:
+            return named
+    best = ranked[0][1]
+    return [c for i, (c, score) in enumerate(ranked[:2]) if i == 0 or score >= max(SECOND * best, LEAST)]
