@@ -28,12 +28,13 @@ from policykg import __version__
 from policykg.atomic import write_text
 from policykg.dataset import DocumentRDF, document_rdf, write_dataset_files
 from policykg.errors import BuildLockedError, IngestError, InputError
-from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration
+from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration, current
 from policykg.graphdir import DocumentSummary, Parts
 from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
 from policykg.pipeline.ingest import supported
-from policykg.records import Problem
+from policykg.records import Extraction, Problem, extraction_from_dict
 from policykg.store import STORE, StoreUpdate, stored_documents
+from policykg.tables import TABLES_DIR, document_tables, from_bytes, to_bytes, write_tables
 
 
 @dataclass
@@ -164,6 +165,8 @@ class Built:
     summary: DocumentSummary
     extraction_json: str
     rdf: DocumentRDF
+    #: the document's rows of the analysis tables, as Arrow IPC streams (see policykg.tables)
+    tables: dict[str, bytes]
 
 
 def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Problem]:
@@ -191,8 +194,9 @@ def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Proble
         leftovers=len(ex.check.leftovers),
         understood=ex.check.understood,
     )
-    text = json.dumps(ex.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    return name, Built(summary, text, rdf)
+    # compact: the C encoder (indented output goes through the pure-Python one, several times slower)
+    text = json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    return name, Built(summary, text, rdf, to_bytes(document_tables(ex)))
 
 
 def _in_order(executor: Executor, jobs: list[Any], window: int) -> Iterator[Any]:
@@ -375,6 +379,7 @@ def _build(
     in_store = stored_documents(out)
     summaries, todo = _unchanged(files, parts)
     gen = NewGeneration(out)
+    new_tables: dict[str, list[Any]] = {}
     update = StoreUpdate(out, gen.dir / STORE, keep=any(s.doc_id in in_store for s in summaries.values()))
     try:
         for name, summary in summaries.items():
@@ -388,6 +393,8 @@ def _build(
             else:
                 parts.write(outcome.summary, outcome.extraction_json, outcome.rdf)
                 update.add(outcome.summary.doc_id, outcome.rdf.graph)
+                for table, data in outcome.tables.items():
+                    new_tables.setdefault(table, []).append(from_bytes(data))
                 summaries[name] = outcome.summary
                 report.processed.append(name)
                 kill_point("extracting")
@@ -397,7 +404,7 @@ def _build(
             if name in summaries:
                 report.documents.append(summaries[name])
                 report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
-        _write_generation(gen.dir, parts, update, report, t0)
+        _write_generation(gen.dir, parts, update, report, t0, new_tables)
     except BaseException:
         update.abort()
         gen.abort()
@@ -425,9 +432,10 @@ def _unchanged(files: list[tuple[Path, str]], parts: Parts) -> tuple[dict[str, D
     return summaries, todo
 
 
-def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: BuildReport, t0: float) -> None:
+def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: BuildReport, t0: float,
+                      new_tables: dict[str, list[Any]]) -> None:
     """Everything of the new generation after its documents: the shared graph into the
-    store, the dataset files, ``extractions/`` and, last, the manifest."""
+    store, the dataset files, ``extractions/``, the analysis tables and, last, the manifest."""
     pairs = [parts.files(d.doc_id) for d in report.documents]
     shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
     cached = parts.shared()
@@ -440,6 +448,17 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
     kill_point("dataset-written")
     parts.publish(report.documents, folder / EXTRACTIONS)
     kill_point("extractions-written")
+    unchanged = set(report.unchanged)
+
+    def from_parts(names: set[str]) -> Iterator[Extraction]:
+        for d in report.documents:
+            if d.name in names:
+                yield extraction_from_dict(json.loads(parts.extraction(d.doc_id).read_text(encoding="utf-8")))
+
+    previous = current(parts.out)
+    write_tables(folder / TABLES_DIR, previous / TABLES_DIR if previous else None,
+                 unchanged & {d.name for d in report.documents}, new_tables, from_parts)
+    kill_point("tables-written")
     report.seconds = time.perf_counter() - t0
     write_text(folder / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     kill_point("manifest-written")
@@ -450,7 +469,7 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
 
 #: the steps of a build, in order, where a test can have it killed (see kill_point)
 KILL_POINTS = ("extracting", "extracted", "store-written", "dataset-written", "extractions-written",
-               "manifest-written", "switching", "switched")
+               "tables-written", "manifest-written", "switching", "switched")
 
 
 def kill_point(step: str) -> None:

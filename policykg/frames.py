@@ -19,9 +19,19 @@ if TYPE_CHECKING:
 
 
 def table(name: str, graph: str | Path = "graph") -> pd.DataFrame:
-    """One of ``assignments``, ``tasks``, ``units``, ``places``, ``pairings`` as a DataFrame."""
+    """One of ``assignments``, ``tasks``, ``units``, ``places``, ``pairings`` (or
+    ``milestones``) as a DataFrame, read from the build's analysis tables (a graph built
+    before them is read from its extraction records)."""
     import pandas as pd
 
+    from policykg.errors import GraphNotBuiltError
+    from policykg.tables import read_table
+
+    try:
+        return read_table(graph, name)
+    except GraphNotBuiltError:
+        if name not in TABLES or not (Path(graph) / "extractions").is_dir():
+            raise
     rows_of, columns = TABLES[name]
     return pd.DataFrame(list(rows_of(load_extractions(graph))), columns=list(columns))
 
@@ -40,6 +50,11 @@ def tasks(graph: str | Path = "graph") -> pd.DataFrame:
 def units(graph: str | Path = "graph") -> pd.DataFrame:
     """One row per unit: canonical name, jurisdiction, kind, type, aliases, and its tasks by role."""
     return table("units", graph)
+
+
+def milestones(graph: str | Path = "graph") -> pd.DataFrame:
+    """One row per milestone (a year's requirement or a deadline) of a task."""
+    return table("milestones", graph)
 
 
 def places(graph: str | Path = "graph") -> pd.DataFrame:

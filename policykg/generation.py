@@ -32,8 +32,9 @@ GENERATIONS = "generations"
 CURRENT = "current"
 MANIFEST = "manifest.json"
 EXTRACTIONS = "extractions"
+TABLES = "tables"
 #: what a generation holds, each reached from the graph directory by a fixed link
-PUBLISHED = (STORE, NQUADS, TRIG, MANIFEST, EXTRACTIONS)
+PUBLISHED = (STORE, NQUADS, TRIG, MANIFEST, EXTRACTIONS, TABLES)
 
 
 def current(graph_dir: str | Path) -> Path | None:

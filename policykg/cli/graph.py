@@ -53,10 +53,13 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Labels of unit types, kinds of body and themes: Chinese (the default) or English.")
+@click.option("--engine", type=click.Choice(["sparql", "sql"]), default="sparql", show_default=True,
+              help="sql: answer from the analysis tables with the query's SQL twin (queries/NAME.sql), "
+                   "much faster on a large corpus; the same rows, values without language tags.")
 @_remote
 @errors_to_click
 def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str, output: str | None, lang: str | None,
-                  endpoint: str | None, user: str | None, password: str | None) -> None:
+                  engine: str, endpoint: str | None, user: str | None, password: str | None) -> None:
     """Run a named query (see list-queries); parameters are bound, never pasted into the query.
 
     Example: policykg query tasks-by-unit --param unit=县财政局 --param jurisdiction=遂溪县 --param role=lead
@@ -68,6 +71,16 @@ def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str,
     values = _params(params)
     if lang and any(p.name == "lang" for p in q.params):
         values["lang"] = lang
+    if engine == "sql":
+        if endpoint:
+            raise click.UsageError("--engine sql reads the graph's tables: it does not go with --endpoint")
+        from policykg.query.sql import run_twin
+
+        res = run_twin(graph_dir, name, **values)
+        emit(format_result(res, fmt), output)
+        if not res.rows:
+            click.echo(why_empty(values), err=True)
+        return
     bindings = bind_params(q, values)
     run = _runner(graph_dir, endpoint, user, password)
     check_values(run, bindings)
@@ -100,6 +113,31 @@ def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, outpu
     if not text:
         raise click.UsageError("give a query as an argument or with --file")
     emit(format_result(_runner(graph_dir, endpoint, user, password)(text), fmt), output)
+
+
+@main.command(name="sql")
+@click.argument("text", required=False)
+@click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
+@click.option("-f", "--file", "file", type=click.Path(exists=True, path_type=Path), help="Read the query from a .sql file.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@errors_to_click
+def sql_command(text: str | None, graph_dir: Path, file: Path | None, fmt: str, output: str | None) -> None:
+    """Run SQL (DuckDB) on the analysis tables: assignments, tasks, units, unit_names, places,
+    pairings, milestones, concepts.
+
+    Example: policykg sql "SELECT jurisdiction, count(*) AS n FROM assignments WHERE role = 'lead' GROUP BY 1" graph/
+    """
+    from policykg.query import format_result
+    from policykg.query.sql import run_sql
+
+    if file is not None:
+        if text is not None:
+            graph_dir = Path(text)
+        text = file.read_text(encoding="utf-8")
+    if not text:
+        raise click.UsageError("give a query as an argument or with --file")
+    emit(format_result(run_sql(graph_dir, text), fmt), output)
 
 
 @main.command(name="list-queries")

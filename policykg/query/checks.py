@@ -54,13 +54,15 @@ def suggestions(value: str, known: Iterable[str], n: int = 5) -> list[str]:
     return (near + close)[:n]
 
 
-def check_values(run: Callable[[str], Result], values: Mapping[str, Any]) -> None:
+def check_values(run: Callable[[str], Result], values: Mapping[str, Any],
+                 vocabularies: Mapping[str, str] = VOCABULARIES) -> None:
     """Raise :class:`QueryError` when a jurisdiction, unit, place or theme names nothing in
-    the graph ``run`` queries; the message gives the close matches."""
+    the graph ``run`` queries (each vocabulary query gives the known values as ``v``); the
+    message gives the close matches."""
     for name, term in sorted(values.items()):
-        if name not in VOCABULARIES or not isinstance(term, ox.Literal):
+        if name not in vocabularies or not isinstance(term, ox.Literal):
             continue
-        known = {str(r["v"]) for r in run(VOCABULARIES[name]).rows}
+        known = {str(r["v"]) for r in run(vocabularies[name]).rows}
         if term.value in known:
             continue
         near = suggestions(term.value, known)

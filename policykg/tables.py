@@ -1,0 +1,248 @@
+"""Analysis tables: columnar copies of the extraction records, for pandas and SQL.
+
+Each build writes ``tables/NAME.parquet`` into its generation (``graph/tables/``):
+``assignments``, ``tasks``, ``places``, ``pairings`` and ``milestones`` (the columns of
+``policykg export``, plus ``milestones``), and ``unit_names`` (each name a document gives
+a unit, with the unit's canonical label, jurisdiction, kind and type). ``units`` is a
+view over ``unit_names`` and ``assignments`` (:data:`UNITS_SQL`), so that it counts each
+unit's tasks over the whole corpus.
+
+A worker makes one document's rows (:func:`document_tables`); the build keeps the rows of
+documents that did not change from the previous generation's tables and writes the new
+tables once (:func:`write_tables`): a rebuild after one changed document reads and writes
+the tables, never every document's extraction. DuckDB runs SQL over them
+(:func:`connect`, ``policykg sql``); the SPARQL store stays the definition: named queries
+that are corpus-wide aggregates carry a SQL twin (``queries/NAME.sql``) whose rows a test
+checks against the SPARQL ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policykg.errors import GraphNotBuiltError
+from policykg.export import (
+    ASSIGNMENT_FIELDS,
+    PAIRING_FIELDS,
+    PLACE_FIELDS,
+    TASK_FIELDS,
+    assignment_rows,
+    canonical_task,
+    pairing_rows,
+    place_rows,
+    task_rows,
+)
+from policykg.generation import TABLES as TABLES_DIR
+from policykg.records import Extraction, task_id
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+    import pyarrow as pa
+
+MILESTONE_FIELDS = ("doc", "task", "canonical_task", "year", "text", "start", "end", "jurisdiction")
+UNIT_NAME_FIELDS = ("doc", "unit", "name", "label", "jurisdiction", "kind", "unit_type")
+CONCEPT_FIELDS = ("scheme", "concept", "lang", "label")
+#: the tables a build writes, with their columns
+FIELDS: dict[str, tuple[str, ...]] = {
+    "assignments": ASSIGNMENT_FIELDS,
+    "tasks": TASK_FIELDS,
+    "places": PLACE_FIELDS,
+    "pairings": PAIRING_FIELDS,
+    "milestones": MILESTONE_FIELDS,
+    "unit_names": UNIT_NAME_FIELDS,
+}
+#: written whole by every build: the labels of unit types and themes (from the ontology)
+CONCEPTS = "concepts"
+_INTEGER = {"start", "end"}
+_BOOLEAN = {"prose"}
+
+#: one row per unit over the corpus, as ``policykg export units`` gives it
+UNITS_SQL = """
+SELECT n.unit, any_value(n.label) AS label, any_value(n.jurisdiction) AS jurisdiction,
+       any_value(n.kind) AS kind, any_value(n.unit_type) AS unit_type,
+       string_agg(DISTINCT n.name, '、' ORDER BY n.name) FILTER (WHERE n.name <> n.label) AS aliases,
+       count(DISTINCT n.doc) AS documents,
+       coalesce(any_value(c.lead_tasks), 0) AS lead_tasks,
+       coalesce(any_value(c.support_tasks), 0) AS support_tasks,
+       coalesce(any_value(c.responsible_tasks), 0) AS responsible_tasks
+FROM unit_names n
+LEFT JOIN (
+  SELECT unit,
+         count(DISTINCT canonical_task) FILTER (WHERE role = 'lead') AS lead_tasks,
+         count(DISTINCT canonical_task) FILTER (WHERE role = 'support') AS support_tasks,
+         count(DISTINCT canonical_task) FILTER (WHERE role = 'responsible') AS responsible_tasks
+  FROM assignments WHERE unit IS NOT NULL GROUP BY unit
+) c ON c.unit = n.unit
+GROUP BY n.unit
+ORDER BY n.unit
+"""
+
+
+def _milestone_rows(ex: Extraction) -> Iterable[dict[str, Any]]:
+    for t in ex.tasks:
+        for m in t.milestones:
+            yield {"doc": ex.doc, "task": task_id(ex.doc_id, t.key), "canonical_task": canonical_task(ex, t),
+                   "year": m.year, "text": m.text, "start": m.start, "end": m.end, "jurisdiction": ex.policy.jurisdiction}
+
+
+def _unit_name_rows(ex: Extraction) -> Iterable[dict[str, Any]]:
+    for name, u in ex.units.items():
+        yield {"doc": ex.doc, "unit": u.id, "name": name, "label": u.label, "jurisdiction": u.jurisdiction,
+               "kind": u.kind, "unit_type": u.type.rsplit("/", 1)[-1]}
+
+
+_ROWS: dict[str, Callable[[Extraction], Iterable[dict[str, Any]]]] = {
+    "assignments": lambda ex: assignment_rows([ex]),
+    "tasks": lambda ex: task_rows([ex]),
+    "places": lambda ex: place_rows([ex]),
+    "pairings": lambda ex: pairing_rows([ex]),
+    "milestones": _milestone_rows,
+    "unit_names": _unit_name_rows,
+}
+
+
+def schema(name: str) -> pa.Schema:
+    """The Arrow schema of a table: text columns, integer spans, a boolean ``prose``."""
+    import pyarrow as pa
+
+    def kind(column: str) -> pa.DataType:
+        return pa.int64() if column in _INTEGER else pa.bool_() if column in _BOOLEAN else pa.string()
+
+    return pa.schema([(c, kind(c)) for c in FIELDS[name]])
+
+
+def document_tables(ex: Extraction) -> dict[str, pa.Table]:
+    """One document's rows of every table."""
+    import pyarrow as pa
+
+    out = {}
+    for name, rows in _ROWS.items():
+        columns: dict[str, list[Any]] = {c: [] for c in FIELDS[name]}
+        for row in rows(ex):
+            for c in columns:
+                columns[c].append(row[c])
+        out[name] = pa.table(columns, schema=schema(name))
+    return out
+
+
+def to_bytes(tables: Mapping[str, pa.Table]) -> dict[str, bytes]:
+    """Tables as Arrow IPC streams (what a worker sends back)."""
+    import pyarrow as pa
+
+    out = {}
+    for name, table in tables.items():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        out[name] = sink.getvalue().to_pybytes()
+    return out
+
+
+def from_bytes(data: bytes) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(data).read_all()
+
+
+def write_tables(folder: Path, previous: Path | None, keep: Iterable[str], new: Mapping[str, list[pa.Table]],
+                 missing: Callable[[set[str]], Iterable[Extraction]]) -> None:
+    """Write every table into ``folder``: the rows of the documents in ``keep`` (by name)
+    from the ``previous`` generation's tables, the ``new`` rows, and the rows of kept
+    documents the previous tables lack, made from their extractions (``missing``). Rows
+    are ordered by document name, each document's in its own order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from policykg.atomic import open_atomic
+
+    keep = set(keep)
+    old: dict[str, pa.Table] = {}
+    if previous is not None and all((previous / f"{n}.parquet").is_file() for n in FIELDS):
+        for name in FIELDS:
+            table = pq.read_table(previous / f"{name}.parquet", schema=schema(name))
+            old[name] = table.filter(pc.is_in(table["doc"], pa.array(sorted(keep), pa.string())))
+    present = set(old["tasks"]["doc"].to_pylist()) | set(old["unit_names"]["doc"].to_pylist()) if old else set()
+    lacking = keep - present - {d for ts in new.get("tasks", []) for d in ts["doc"].to_pylist()}
+    extra: dict[str, list[pa.Table]] = {n: [] for n in FIELDS}
+    if lacking:
+        for ex in missing(lacking):
+            for name, table in document_tables(ex).items():
+                extra[name].append(table)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FIELDS:
+        parts = [t for t in (old.get(name), *new.get(name, []), *extra[name]) if t is not None]
+        table = pa.concat_tables(parts) if parts else schema(name).empty_table()
+        order = pc.sort_indices(pa.table({"doc": table["doc"], "n": pa.array(range(len(table)), pa.int64())}),
+                                sort_keys=[("doc", "ascending"), ("n", "ascending")])
+        with open_atomic(folder / f"{name}.parquet") as fh:
+            pq.write_table(table.take(order), fh, compression="zstd")
+    _write_concepts(folder)
+
+
+def concept_rows() -> list[dict[str, str]]:
+    """The labels of the unit types and themes in each language: scheme (``unit_type`` or
+    ``theme``), the concept's local name (as the tables hold it), language, label."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from policykg.paths import ONTOLOGY_DIR, resource
+
+    rows = []
+    for scheme, filename in (("unit_type", "unit-types.ttl"), ("theme", "themes.ttl")):
+        g = Graph().parse(resource(ONTOLOGY_DIR, filename))
+        for concept, label in g.subject_objects(SKOS.prefLabel):
+            lang = getattr(label, "language", None)
+            if lang and (concept, SKOS.inScheme, None) in g:
+                rows.append({"scheme": scheme, "concept": str(concept).rsplit("/", 1)[-1], "lang": lang, "label": str(label)})
+    return sorted(rows, key=lambda r: (r["scheme"], r["concept"], r["lang"]))
+
+
+def _write_concepts(folder: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from policykg.atomic import open_atomic
+
+    rows = concept_rows()
+    table = pa.table({c: [r[c] for r in rows] for c in CONCEPT_FIELDS},
+                     schema=pa.schema([(c, pa.string()) for c in CONCEPT_FIELDS]))
+    with open_atomic(folder / f"{CONCEPTS}.parquet") as fh:
+        pq.write_table(table, fh, compression="zstd")
+
+
+def tables_dir(graph_dir: str | Path) -> Path:
+    """``graph/tables``, or an error naming the build to run when a build has not written it."""
+    folder = Path(graph_dir) / TABLES_DIR
+    if not all((folder / f"{n}.parquet").is_file() for n in (*FIELDS, CONCEPTS)):
+        raise GraphNotBuiltError(f"{graph_dir}: no analysis tables here (no {TABLES_DIR}/). "
+                                 f"Build again with this version: `policykg build DOCS_DIR -o {graph_dir}`")
+    return folder
+
+
+def connect(graph_dir: str | Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with a view per table over the graph's Parquet files,
+    and the ``units`` view."""
+    import duckdb
+
+    folder = tables_dir(graph_dir)
+    con = duckdb.connect()
+    for name in (*FIELDS, CONCEPTS):
+        path = str(folder / f"{name}.parquet").replace("'", "''")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")  # a path, not document text
+    con.execute(f"CREATE VIEW units AS {UNITS_SQL}")
+    return con
+
+
+def read_table(graph_dir: str | Path, name: str) -> pd.DataFrame:
+    """A table as a DataFrame (``units`` from its view)."""
+    import pandas as pd
+
+    if name == "units":
+        with connect(graph_dir) as con:
+            df = con.execute("SELECT * FROM units").fetchdf()
+        return df.astype({c: "int64" for c in ("documents", "lead_tasks", "support_tasks", "responsible_tasks")})
+    return pd.read_parquet(tables_dir(graph_dir) / f"{name}.parquet")
