@@ -34,7 +34,7 @@ from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
 from policykg.pipeline.ingest import supported
 from policykg.records import Extraction, Problem, extraction_from_dict
 from policykg.store import STORE, StoreUpdate, stored_documents
-from policykg.tables import TABLES_DIR, document_tables, from_bytes, to_bytes, write_tables
+from policykg.tables import TABLES_DIR, TableWriter, document_tables, from_bytes, to_bytes
 
 
 @dataclass
@@ -379,7 +379,8 @@ def _build(
     in_store = stored_documents(out)
     summaries, todo = _unchanged(files, parts)
     gen = NewGeneration(out)
-    new_tables: dict[str, list[Any]] = {}
+    previous = current(out)
+    tables = TableWriter(gen.dir / TABLES_DIR, previous / TABLES_DIR if previous else None, summaries)
     update = StoreUpdate(out, gen.dir / STORE, keep=any(s.doc_id in in_store for s in summaries.values()))
     try:
         for name, summary in summaries.items():
@@ -393,8 +394,7 @@ def _build(
             else:
                 parts.write(outcome.summary, outcome.extraction_json, outcome.rdf)
                 update.add(outcome.summary.doc_id, outcome.rdf.graph)
-                for table, data in outcome.tables.items():
-                    new_tables.setdefault(table, []).append(from_bytes(data))
+                tables.add({table: from_bytes(data) for table, data in outcome.tables.items()})
                 summaries[name] = outcome.summary
                 report.processed.append(name)
                 kill_point("extracting")
@@ -404,8 +404,9 @@ def _build(
             if name in summaries:
                 report.documents.append(summaries[name])
                 report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
-        _write_generation(gen.dir, parts, update, report, t0, new_tables)
+        _write_generation(gen.dir, parts, update, report, t0, tables)
     except BaseException:
+        tables.abort()
         update.abort()
         gen.abort()
         raise
@@ -433,7 +434,7 @@ def _unchanged(files: list[tuple[Path, str]], parts: Parts) -> tuple[dict[str, D
 
 
 def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: BuildReport, t0: float,
-                      new_tables: dict[str, list[Any]]) -> None:
+                      tables: TableWriter) -> None:
     """Everything of the new generation after its documents: the shared graph into the
     store, the dataset files, ``extractions/``, the analysis tables and, last, the manifest."""
     pairs = [parts.files(d.doc_id) for d in report.documents]
@@ -448,16 +449,12 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
     kill_point("dataset-written")
     parts.publish(report.documents, folder / EXTRACTIONS)
     kill_point("extractions-written")
-    unchanged = set(report.unchanged)
-
     def from_parts(names: set[str]) -> Iterator[Extraction]:
         for d in report.documents:
             if d.name in names:
                 yield extraction_from_dict(json.loads(parts.extraction(d.doc_id).read_text(encoding="utf-8")))
 
-    previous = current(parts.out)
-    write_tables(folder / TABLES_DIR, previous / TABLES_DIR if previous else None,
-                 unchanged & {d.name for d in report.documents}, new_tables, from_parts)
+    tables.close(from_parts)
     kill_point("tables-written")
     report.seconds = time.perf_counter() - t0
     write_text(folder / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")

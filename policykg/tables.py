@@ -7,10 +7,10 @@ a unit, with the unit's canonical label, jurisdiction, kind and type). ``units``
 view over ``unit_names`` and ``assignments`` (:data:`UNITS_SQL`), so that it counts each
 unit's tasks over the whole corpus.
 
-A worker makes one document's rows (:func:`document_tables`); the build keeps the rows of
-documents that did not change from the previous generation's tables and writes the new
-tables once (:func:`write_tables`): a rebuild after one changed document reads and writes
-the tables, never every document's extraction. DuckDB runs SQL over them
+A worker makes one document's rows (:func:`document_tables`); the build streams them into
+the new tables after the rows of the documents that did not change, copied from the
+previous generation's (:class:`TableWriter`): a rebuild after one changed document reads
+and writes the tables, never every document's extraction, and memory holds a row group. DuckDB runs SQL over them
 (:func:`connect`, ``policykg sql``); the SPARQL store stays the definition: named queries
 that are corpus-wide aggregates carry a SQL twin (``queries/NAME.sql``) whose rows a test
 checks against the SPARQL ones.
@@ -147,40 +147,78 @@ def from_bytes(data: bytes) -> pa.Table:
     return pa.ipc.open_stream(data).read_all()
 
 
-def write_tables(folder: Path, previous: Path | None, keep: Iterable[str], new: Mapping[str, list[pa.Table]],
-                 missing: Callable[[set[str]], Iterable[Extraction]]) -> None:
-    """Write every table into ``folder``: the rows of the documents in ``keep`` (by name)
-    from the ``previous`` generation's tables, the ``new`` rows, and the rows of kept
-    documents the previous tables lack, made from their extractions (``missing``). Rows
-    are ordered by document name, each document's in its own order."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
+#: rows a table writer holds before it writes them as one row group
+ROW_GROUP = 65536
 
-    from policykg.atomic import open_atomic
 
-    keep = set(keep)
-    old: dict[str, pa.Table] = {}
-    if previous is not None and all((previous / f"{n}.parquet").is_file() for n in FIELDS):
+class TableWriter:
+    """Writes a build's tables into ``folder`` as its documents come, holding at most a row
+    group of each table in memory: first the rows of the documents in ``keep`` (by name)
+    from the ``previous`` generation's tables, then each new document's rows
+    (:meth:`add`), and at :meth:`close` the rows of kept documents the previous tables
+    lacked, made from their extractions. A table's rows are grouped by document: kept
+    documents in their previous order, then the others in the order they were added."""
+
+    def __init__(self, folder: Path, previous: Path | None, keep: Iterable[str]) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.writers = {n: pq.ParquetWriter(folder / f"{n}.parquet", schema(n), compression="zstd") for n in FIELDS}
+        self.pending: dict[str, list[pa.Table]] = {n: [] for n in FIELDS}
+        self.sizes = dict.fromkeys(FIELDS, 0)
+        self.keep = set(keep)
+        self.present: set[str] = set()
+        if previous is None or not all((previous / f"{n}.parquet").is_file() for n in FIELDS):
+            return
+        wanted = pa.array(sorted(self.keep), pa.string())
         for name in FIELDS:
-            table = pq.read_table(previous / f"{name}.parquet", schema=schema(name))
-            old[name] = table.filter(pc.is_in(table["doc"], pa.array(sorted(keep), pa.string())))
-    present = set(old["tasks"]["doc"].to_pylist()) | set(old["unit_names"]["doc"].to_pylist()) if old else set()
-    lacking = keep - present - {d for ts in new.get("tasks", []) for d in ts["doc"].to_pylist()}
-    extra: dict[str, list[pa.Table]] = {n: [] for n in FIELDS}
-    if lacking:
-        for ex in missing(lacking):
-            for name, table in document_tables(ex).items():
-                extra[name].append(table)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in FIELDS:
-        parts = [t for t in (old.get(name), *new.get(name, []), *extra[name]) if t is not None]
-        table = pa.concat_tables(parts) if parts else schema(name).empty_table()
-        order = pc.sort_indices(pa.table({"doc": table["doc"], "n": pa.array(range(len(table)), pa.int64())}),
-                                sort_keys=[("doc", "ascending"), ("n", "ascending")])
-        with open_atomic(folder / f"{name}.parquet") as fh:
-            pq.write_table(table.take(order), fh, compression="zstd")
-    _write_concepts(folder)
+            for batch in pq.ParquetFile(previous / f"{name}.parquet").iter_batches(batch_size=ROW_GROUP):
+                kept = pa.Table.from_batches([batch]).cast(schema(name))
+                kept = kept.filter(pc.is_in(kept["doc"], wanted))
+                self.present.update(kept["doc"].unique().to_pylist())
+                self._put(name, kept)
+
+    def _put(self, name: str, table: pa.Table) -> None:
+        import pyarrow as pa
+
+        if not len(table):
+            return
+        self.pending[name].append(table)
+        self.sizes[name] += len(table)
+        if self.sizes[name] >= ROW_GROUP:
+            self.writers[name].write_table(pa.concat_tables(self.pending[name]), row_group_size=ROW_GROUP)
+            self.pending[name], self.sizes[name] = [], 0
+
+    def add(self, tables: Mapping[str, pa.Table]) -> None:
+        """One new document's rows."""
+        for name, table in tables.items():
+            self._put(name, table)
+
+    def close(self, missing: Callable[[set[str]], Iterable[Extraction]]) -> None:
+        """Add the kept documents the previous tables lacked, finish every file and write
+        the labels of unit types and themes."""
+        import pyarrow as pa
+
+        lacking = self.keep - self.present
+        if lacking:
+            for ex in missing(lacking):
+                self.add(document_tables(ex))
+        for name, writer in self.writers.items():
+            if self.pending[name]:
+                writer.write_table(pa.concat_tables(self.pending[name]), row_group_size=ROW_GROUP)
+            writer.close()
+        self.pending = {n: [] for n in FIELDS}
+        _write_concepts(self.folder)
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except Exception:  # closing what failed: the error that stopped the build is the one to see
+                pass
 
 
 def concept_rows() -> list[dict[str, str]]:
