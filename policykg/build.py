@@ -29,10 +29,10 @@ from policykg.atomic import write_text
 from policykg.dataset import DocumentRDF, document_rdf, write_dataset_files
 from policykg.errors import BuildLockedError, IngestError, InputError
 from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration, current
-from policykg.graphdir import DocumentSummary, Parts
+from policykg.graphdir import DocumentSummary, Parts, read_extraction
 from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
 from policykg.pipeline.ingest import supported
-from policykg.records import Extraction, Problem, extraction_from_dict
+from policykg.records import Extraction, Problem
 from policykg.store import STORE, StoreUpdate, stored_documents
 from policykg.tables import TABLES_DIR, TableWriter, document_tables, from_bytes, to_bytes
 
@@ -449,10 +449,11 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
     kill_point("dataset-written")
     parts.publish(report.documents, folder / EXTRACTIONS)
     kill_point("extractions-written")
+
     def from_parts(names: set[str]) -> Iterator[Extraction]:
         for d in report.documents:
             if d.name in names:
-                yield extraction_from_dict(json.loads(parts.extraction(d.doc_id).read_text(encoding="utf-8")))
+                yield read_extraction(parts.extraction(d.doc_id))
 
     tables.close(from_parts)
     kill_point("tables-written")

@@ -73,7 +73,8 @@ def assignment_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any
                 }
 
 
-def _local(iri: str) -> str:
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: the id the tables give a theme or a unit type."""
     return iri.rsplit("/", 1)[-1]
 
 
@@ -91,7 +92,7 @@ def task_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
             yield {
                 "doc": ex.doc, "task": task_id(ex.doc_id, t.key), "key": t.key, "kind": t.kind, "number": t.number,
                 "title": t.title, "text": t.text, "section": t.section, "jurisdiction": ex.policy.jurisdiction,
-                "themes": "、".join(_local(x) for x in t.themes) or None,
+                "themes": "、".join(local_name(x) for x in t.themes) or None,
                 "restates": task_id(ex.doc_id, t.restates) if t.restates else None,
                 "canonical_task": canonical_task(ex, t),
                 **{f"{role}_units": "、".join(names) or None for role, names in by_role.items()},
@@ -108,7 +109,7 @@ def unit_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
         for name, u in ex.units.items():
             row = units.setdefault(u.id, {
                 "unit": u.id, "label": u.label, "jurisdiction": u.jurisdiction, "kind": u.kind,
-                "unit_type": _local(u.type), "aliases": set(), "documents": set(),
+                "unit_type": local_name(u.type), "aliases": set(), "documents": set(),
                 "lead_tasks": set(), "support_tasks": set(), "responsible_tasks": set(),
             })
             if name != u.label:

@@ -188,6 +188,11 @@ def document_graph_files(graph_dir: str | Path) -> list[tuple[str, Path]]:
         raise GraphNotBuiltError(f"{graph_dir}: {MANIFEST} was written by an older policykg. Build again: `policykg build DOCS_DIR -o {graph_dir}`") from None
 
 
+def read_extraction(path: Path) -> Extraction:
+    """One extraction record as a build wrote it."""
+    return extraction_from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
 def load_extractions(graph_dir: str | Path) -> list[Extraction]:
     """The extractions a build wrote, in document-name order."""
     ext_dir = Path(graph_dir) / EXTRACTIONS
@@ -198,7 +203,7 @@ def load_extractions(graph_dir: str | Path) -> list[Extraction]:
     out = []
     for p in sorted(ext_dir.glob("*.json")):
         try:
-            out.append(extraction_from_dict(json.loads(p.read_text(encoding="utf-8"))))
+            out.append(read_extraction(p))
         except (ValueError, KeyError, TypeError, AttributeError):
             raise GraphNotBuiltError(
                 f"{p}: not an extraction this version of policykg can read (an older build?). "

@@ -30,6 +30,7 @@ from policykg.export import (
     TASK_FIELDS,
     assignment_rows,
     canonical_task,
+    local_name,
     pairing_rows,
     place_rows,
     task_rows,
@@ -91,7 +92,7 @@ def _milestone_rows(ex: Extraction) -> Iterable[dict[str, Any]]:
 def _unit_name_rows(ex: Extraction) -> Iterable[dict[str, Any]]:
     for name, u in ex.units.items():
         yield {"doc": ex.doc, "unit": u.id, "name": name, "label": u.label, "jurisdiction": u.jurisdiction,
-               "kind": u.kind, "unit_type": u.type.rsplit("/", 1)[-1]}
+               "kind": u.kind, "unit_type": local_name(u.type)}
 
 
 _ROWS: dict[str, Callable[[Extraction], Iterable[dict[str, Any]]]] = {
@@ -171,7 +172,7 @@ class TableWriter:
         self.sizes = dict.fromkeys(FIELDS, 0)
         self.keep = set(keep)
         self.present: set[str] = set()
-        if previous is None or not all((previous / f"{n}.parquet").is_file() for n in FIELDS):
+        if previous is None or not _complete(previous):
             return
         wanted = pa.array(sorted(self.keep), pa.string())
         for name in FIELDS:
@@ -235,7 +236,7 @@ def concept_rows() -> list[dict[str, str]]:
         for concept, label in g.subject_objects(SKOS.prefLabel):
             lang = getattr(label, "language", None)
             if lang and (concept, SKOS.inScheme, None) in g:
-                rows.append({"scheme": scheme, "concept": str(concept).rsplit("/", 1)[-1], "lang": lang, "label": str(label)})
+                rows.append({"scheme": scheme, "concept": local_name(str(concept)), "lang": lang, "label": str(label)})
     return sorted(rows, key=lambda r: (r["scheme"], r["concept"], r["lang"]))
 
 
@@ -252,10 +253,15 @@ def _write_concepts(folder: Path) -> None:
         pq.write_table(table, fh, compression="zstd")
 
 
+def _complete(folder: Path) -> bool:
+    """Whether ``folder`` holds every table a build writes."""
+    return all((folder / f"{n}.parquet").is_file() for n in (*FIELDS, CONCEPTS))
+
+
 def tables_dir(graph_dir: str | Path) -> Path:
     """``graph/tables``, or an error naming the build to run when a build has not written it."""
     folder = Path(graph_dir) / TABLES_DIR
-    if not all((folder / f"{n}.parquet").is_file() for n in (*FIELDS, CONCEPTS)):
+    if not _complete(folder):
         raise GraphNotBuiltError(f"{graph_dir}: no analysis tables here (no {TABLES_DIR}/). "
                                  f"Build again with this version: `policykg build DOCS_DIR -o {graph_dir}`")
     return folder
@@ -284,5 +290,6 @@ def read_table(graph_dir: str | Path, name: str) -> pd.DataFrame:
         with connect(graph_dir) as con:
             df = con.execute("SELECT * FROM units").fetchdf()
         return df.astype({c: "int64" for c in ("documents", "lead_tasks", "support_tasks", "responsible_tasks")})
-    # Arrow-backed columns: no Python object per string (4× faster for 556,148 assignments)
+    # Arrow-backed columns: no Python object per string (556,148 assignments at 10,000
+    # documents: 0.67 s against 2.96 s, one run each)
     return pd.read_parquet(tables_dir(graph_dir) / f"{name}.parquet", dtype_backend="pyarrow")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from policykg.analysis.projections import project, store_of
 from policykg.errors import UsageError
+from policykg.query.named import COPIES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +40,8 @@ def task_table(source: Any, *, lang: str = "zh", copies: str = "once") -> pd.Dat
     (``restated_by`` lists it). ``copies="both"`` keeps the rows as tasks of their own."""
     import pandas as pd
 
-    if copies not in ("once", "both"):
-        raise UsageError(f"copies={copies!r}: give once or both")
+    if copies not in COPIES:
+        raise UsageError(f"copies={copies!r}: give {' or '.join(COPIES)}")
     store = store_of(source)
     tasks = pd.DataFrame(project(store, "tasks").rows)
     if tasks.empty:

@@ -45,6 +45,18 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _query_text(text: str | None, graph_dir: Path, file: Path | None) -> tuple[str, Path]:
+    """The query and the graph of ``sparql`` and ``sql``: with ``--file``, the one
+    argument given is the graph (`sparql --file q.rq graph/`)."""
+    if file is not None:
+        if text is not None:
+            graph_dir = Path(text)
+        text = file.read_text(encoding="utf-8")
+    if not text:
+        raise click.UsageError("give a query as an argument or with --file")
+    return text, graph_dir
+
+
 @main.command(name="query")
 @click.argument("name")
 @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
@@ -106,12 +118,7 @@ def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, outpu
     """
     from policykg.query import format_result
 
-    if file is not None:
-        if text is not None:  # `sparql --file q.rq graph/`: the one argument is the graph
-            graph_dir = Path(text)
-        text = file.read_text(encoding="utf-8")
-    if not text:
-        raise click.UsageError("give a query as an argument or with --file")
+    text, graph_dir = _query_text(text, graph_dir, file)
     emit(format_result(_runner(graph_dir, endpoint, user, password)(text), fmt), output)
 
 
@@ -131,12 +138,7 @@ def sql_command(text: str | None, graph_dir: Path, file: Path | None, fmt: str, 
     from policykg.query import format_result
     from policykg.query.sql import run_sql
 
-    if file is not None:
-        if text is not None:
-            graph_dir = Path(text)
-        text = file.read_text(encoding="utf-8")
-    if not text:
-        raise click.UsageError("give a query as an argument or with --file")
+    text, graph_dir = _query_text(text, graph_dir, file)
     emit(format_result(run_sql(graph_dir, text), fmt), output)
 
 

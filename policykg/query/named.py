@@ -30,6 +30,9 @@ LANGS = ("zh", "en")
 DEFAULT_LANG = LANGS[0]
 #: how tasks are counted: a table row restating a body task (pkg:restates) once, as that task, or both
 COPIES = ("once", "both")
+#: the value of an optional parameter a query takes when it is not given: labels of unit
+#: types, kinds and themes in Chinese; a row restating a body task counted as that task
+DEFAULTS = {"lang": DEFAULT_LANG, "copies": COPIES[0]}
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,7 @@ def bind_params(query: NamedQuery, values: Mapping[str, str | tuple[str, ...]]) 
     missing = [p.name for p in query.params if p.required and not values.get(p.name)]
     if missing:
         raise QueryError(f"query '{query.name}' needs the parameter {missing[0]} (--param {missing[0]}=VALUE)")
-    if "lang" in known and not values.get("lang"):  # labels of unit types, kinds and themes: Chinese by default
-        values = {**values, "lang": DEFAULT_LANG}
-    if "copies" in known and not values.get("copies"):  # a table row restating a body task counts as that task
-        values = {**values, "copies": "once"}
+    values = {**values, **{k: v for k, v in DEFAULTS.items() if k in known and not values.get(k)}}
     jurisdiction = values.get("jurisdiction")
     context = jurisdiction if isinstance(jurisdiction, str) and jurisdiction else None
     out: dict[str, Term | tuple[Term, ...]] = {}

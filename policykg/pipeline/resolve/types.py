@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from policykg.text.patterns import RESPONSIBILITY_BRACKET
 
 
 @cache
-def _concept_patterns(filename: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(concept IRI, pkg:namePattern) from an ontology scheme file, in skos:notation order."""
+def _concept_patterns(filename: str, *properties: str) -> tuple[tuple[Any, ...], ...]:
+    """(concept IRI, one compiled pattern or None per property) for each concept of an
+    ontology scheme file that has the first property, in skos:notation order."""
     from rdflib import Graph
     from rdflib.namespace import SKOS
 
@@ -23,16 +25,16 @@ def _concept_patterns(filename: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     g = Graph().parse(resource(ONTOLOGY_DIR, filename))
     rules = []
     for concept, notation in g.subject_objects(SKOS.notation):
-        pattern = g.value(concept, PKG.namePattern)
-        if pattern is not None:
-            rules.append((str(notation), str(concept), re.compile(str(pattern))))
-    rules.sort()
-    return tuple((c, p) for _, c, p in rules)
+        patterns = [g.value(concept, PKG[prop]) for prop in properties]
+        if patterns[0] is not None:
+            rules.append((str(notation), str(concept), *(None if p is None else re.compile(str(p)) for p in patterns)))
+    rules.sort(key=lambda r: (r[0], r[1]))
+    return tuple(r[1:] for r in rules)
 
 
 def unit_type_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(type IRI, name pattern) in priority order, read from ontology/unit-types.ttl."""
-    return _concept_patterns("unit-types.ttl")
+    return _concept_patterns("unit-types.ttl", "namePattern")
 
 
 def unit_type(name: str) -> str:
@@ -83,23 +85,9 @@ def unit_kind(canonical: str) -> str:
     return "GovernmentDepartment"
 
 
-@cache
 def theme_rules() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
     """(theme IRI, core pattern, cue pattern or None) from ontology/themes.ttl, in notation order."""
-    from rdflib import Graph
-    from rdflib.namespace import SKOS
-
-    from policykg.namespace import PKG
-    from policykg.paths import ONTOLOGY_DIR, resource
-
-    g = Graph().parse(resource(ONTOLOGY_DIR, "themes.ttl"))
-    rules = []
-    for concept, notation in g.subject_objects(SKOS.notation):
-        core, cue = g.value(concept, PKG.corePattern), g.value(concept, PKG.cuePattern)
-        if core is not None:
-            rules.append((str(notation), str(concept), re.compile(str(core)), re.compile(str(cue)) if cue else None))
-    rules.sort(key=lambda r: r[0])
-    return tuple((c, core, cue) for _, c, core, cue in rules)
+    return _concept_patterns("themes.ttl", "corePattern", "cuePattern")
 
 
 GENERAL_THEME = "https://w3id.org/policykg/theme/General"
@@ -115,16 +103,25 @@ _FIRST_SENTENCE = re.compile(r"[。；;！!？?\n]")
 
 def theme_scores(text: str) -> dict[str, float]:
     """Each theme's score over a task's text (see ontology/themes.ttl)."""
+    return _scores(text)[0]
+
+
+def _scores(text: str) -> tuple[dict[str, float], list[str]]:
+    """Each theme's score, and the themes the first sentence names (in notation order)."""
     first = _FIRST_SENTENCE.split(text.strip(), maxsplit=1)[0]
     scores: dict[str, float] = {}
+    named: list[str] = []
     for concept, core, cue in theme_rules():
         score = 0.0
         for rx, weight in ((core, CORE), (cue, CUE)):
             if rx is not None:
-                score += weight * (min(len(rx.findall(text)), MOST) + FIRST * min(len(rx.findall(first)), MOST_FIRST))
+                in_first = len(rx.findall(first))
+                score += weight * (min(len(rx.findall(text)), MOST) + FIRST * min(in_first, MOST_FIRST))
+                if in_first and concept not in named:
+                    named.append(concept)
         if score:
             scores[concept] = score
-    return scores
+    return scores, named
 
 
 def task_themes(text: str, units: Iterable[str] = ()) -> list[str]:
@@ -141,14 +138,11 @@ def task_themes(text: str, units: Iterable[str] = ()) -> list[str]:
     for name in sorted(set(units), key=len, reverse=True):
         if len(name) >= 3:
             text = text.replace(name, "")
-    scores = theme_scores(text)
+    scores, named = _scores(text)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < LEAST:
         return [GENERAL_THEME]
-    if len(ranked) >= UMBRELLA:  # many kinds of work under one heading: the heading's
-        first = _FIRST_SENTENCE.split(text.strip(), maxsplit=1)[0]
-        named = [c for c, core, cue in theme_rules() if c in scores and (core.search(first) or (cue and cue.search(first)))]
-        if len(named) == 1:
-            return named
+    if len(ranked) >= UMBRELLA and len(named) == 1:  # many kinds of work under one heading: the heading's
+        return named
     best = ranked[0][1]
     return [c for i, (c, score) in enumerate(ranked[:2]) if i == 0 or score >= max(SECOND * best, LEAST)]
