@@ -227,3 +227,16 @@ def test_when_every_process_is_busy_the_queue_is_bounded(graph: tuple[Path, Path
             time.sleep(0.5)
     finally:
         stop(server)
+
+
+def test_memory_serving_gives_the_answers_of_the_store_on_disk(graph: tuple[Path, Path], server: int) -> None:
+    question = "SELECT ?u (COUNT(?a) AS ?n) WHERE { ?a prov:agent/skos:prefLabel ?u } GROUP BY ?u ORDER BY ?u"
+    proc, port = _serve(graph[1], "--workers", "1", "--memory")
+    try:
+        status, body = _query(port, question)
+        assert status == 200, body
+        expected = _query(server, question)[1]
+        assert json.loads(body) == json.loads(expected) and json.loads(body)["results"]["bindings"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)

@@ -31,11 +31,14 @@ TWIN_CASES = [
     ("lead-unit-type-by-theme", {}),
     ("lead-unit-type-by-theme", {"theme": "红色资源", "role": "lead"}),
     ("lead-unit-type-by-theme", {"jurisdiction": "陆河县", "lang": "en", "copies": "both"}),
+    ("units-by-task", {"fragment": "红色"}),
+    ("units-by-task", {"fragment": "财政"}),
 ]
 FIXTURE_CASES = [
     ("unit-workload", {}),
     ("unit-type-by-jurisdiction", {"lang": "en"}),
     ("lead-unit-type-by-theme", {}),
+    ("units-by-task", {"fragment": "村"}),
 ]
 
 

@@ -22,17 +22,26 @@ def _remote(func: Any) -> Any:
     return func
 
 
-def _runner(graph_dir: Path, endpoint: str | None, user: str | None, password: str | None) -> Any:
+def _runner(graph_dir: Path, endpoint: str | None, user: str | None, password: str | None,
+            memory: bool = False) -> Any:
     """A function (text, bindings) → Result on the embedded store or on a server."""
     if endpoint:
+        if memory:
+            raise click.UsageError("--memory holds the embedded store in memory: it does not go with --endpoint")
         from policykg.remote import run_remote
 
         return lambda text, bindings=None: run_remote(endpoint, text, bindings, user=user, password=password)
     from policykg.query import run_store
     from policykg.store import open_store
 
-    store = open_store(graph_dir, read_only=True)
+    store = open_store(graph_dir, read_only=True, memory=memory)
     return lambda text, bindings=None: run_store(store, text, bindings)
+
+
+def _memory(func: Any) -> Any:
+    return click.option("--memory", is_flag=True,
+                        help="Copy the store into memory first (when it fits): slower to start, "
+                             "much faster on whole-corpus questions.")(func)
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -68,16 +77,17 @@ def _query_text(text: str | None, graph_dir: Path, file: Path | None) -> tuple[s
 @click.option("--engine", type=click.Choice(["sparql", "sql"]), default="sparql", show_default=True,
               help="sql: answer from the analysis tables with the query's SQL twin (queries/NAME.sql), "
                    "much faster on a large corpus; the same rows, values without language tags.")
+@_memory
 @_remote
 @errors_to_click
 def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str, output: str | None, lang: str | None,
-                  engine: str, endpoint: str | None, user: str | None, password: str | None) -> None:
+                  engine: str, memory: bool, endpoint: str | None, user: str | None, password: str | None) -> None:
     """Run a named query (see list-queries); parameters are bound, never pasted into the query.
 
     Example: policykg query tasks-by-unit --param unit=县财政局 --param jurisdiction=遂溪县 --param role=lead
     """
     from policykg.query import bind_params, format_result, get_query
-    from policykg.query.checks import check_values, why_empty
+    from policykg.query.checks import EXISTS, check_values, why_empty
 
     q = get_query(name)
     values = _params(params)
@@ -94,8 +104,8 @@ def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str,
             click.echo(why_empty(values), err=True)
         return
     bindings = bind_params(q, values)
-    run = _runner(graph_dir, endpoint, user, password)
-    check_values(run, bindings)
+    run = _runner(graph_dir, endpoint, user, password, memory)
+    check_values(run, bindings, exists=EXISTS)
     res = run(q.text, bindings)
     emit(format_result(res, fmt), output)
     if not res.rows and res.boolean is None:
@@ -108,9 +118,10 @@ def query_command(name: str, graph_dir: Path, params: tuple[str, ...], fmt: str,
 @click.option("-f", "--file", "file", type=click.Path(exists=True, path_type=Path), help="Read the query from a .rq file.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@_memory
 @_remote
 @errors_to_click
-def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, output: str | None,
+def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, output: str | None, memory: bool,
            endpoint: str | None, user: str | None, password: str | None) -> None:
     """Run a SPARQL SELECT or ASK query on the graph (default graph = union of all documents).
 
@@ -119,7 +130,7 @@ def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, outpu
     from policykg.query import format_result
 
     text, graph_dir = _query_text(text, graph_dir, file)
-    emit(format_result(_runner(graph_dir, endpoint, user, password)(text), fmt), output)
+    emit(format_result(_runner(graph_dir, endpoint, user, password, memory)(text), fmt), output)
 
 
 @main.command(name="sql")
@@ -223,9 +234,12 @@ def validate(graph_dir: Path, show: bool) -> None:
               help="Also answer requests whose Host header names NAME (a DNS name for the machine); repeatable.")
 @click.option("--idle-timeout", default=15.0, show_default=True, type=float,
               help="Seconds a connection may stay silent before it is closed.")
+@click.option("--memory", is_flag=True,
+              help="Each query process holds a copy of the store in memory (when they fit): slower to "
+                   "start, much faster on whole-corpus questions; no spare processes are started.")
 @errors_to_click
 def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int, max_memory: int, max_response_mb: int,
-          workers: int, allow_hosts: tuple[str, ...], idle_timeout: float) -> None:
+          workers: int, allow_hosts: tuple[str, ...], idle_timeout: float, memory: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (and a query page at /).
 
     Example: policykg serve graph/ --port 7878
@@ -236,7 +250,8 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
 
     server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, max_memory=max_memory << 20,
                          max_bytes=max_response_mb << 20,
-                         workers=workers, max_workers=4 * workers, allow_hosts=allow_hosts, idle_timeout=idle_timeout)
+                         workers=workers, max_workers=4 * workers, allow_hosts=allow_hosts, idle_timeout=idle_timeout,
+                         memory=memory)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -36,6 +36,16 @@ VOCABULARIES = {
 }
 
 
+#: parameter name → an ASK whether ``?v`` is a value the graph knows (an index look-up, where
+#: listing the vocabulary reads all of it: 0.1 s and more on a large corpus); the listing is
+#: asked only for a value that is not there, to suggest close ones
+EXISTS = {
+    "jurisdiction": "ASK WHERE { ?x pkg:jurisdiction/schema:name ?v }",
+    "unit": "ASK WHERE { ?u skos:prefLabel ?v ; a pkg:Unit }",
+    "place": "ASK WHERE { ?p schema:name ?v ; a pkg:Place }",
+}
+
+
 def role_value(value: str) -> str:
     """``lead``, ``support`` or ``responsible`` for a role word (牵头, 配合, 责任 … as well)."""
     role = ROLE_WORDS.get(value.strip())
@@ -54,13 +64,16 @@ def suggestions(value: str, known: Iterable[str], n: int = 5) -> list[str]:
     return (near + close)[:n]
 
 
-def check_values(run: Callable[[str], Result], values: Mapping[str, Any],
-                 vocabularies: Mapping[str, str] = VOCABULARIES) -> None:
+def check_values(run: Callable[..., Result], values: Mapping[str, Any],
+                 vocabularies: Mapping[str, str] = VOCABULARIES, exists: Mapping[str, str] | None = None) -> None:
     """Raise :class:`QueryError` when a jurisdiction, unit, place or theme names nothing in
     the graph ``run`` queries (each vocabulary query gives the known values as ``v``); the
-    message gives the close matches."""
+    message gives the close matches. ``exists``: ASK queries that look a value up (``run``
+    then takes the bindings too), tried first."""
     for name, term in sorted(values.items()):
         if name not in vocabularies or not isinstance(term, ox.Literal):
+            continue
+        if exists and name in exists and run(exists[name], {"v": term}).boolean:
             continue
         known = {str(r["v"]) for r in run(vocabularies[name]).rows}
         if term.value in known:

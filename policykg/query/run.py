@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from policykg.errors import QueryError
 from policykg.namespace import PREFIXES
-from policykg.query.checks import check_values
+from policykg.query.checks import EXISTS, check_values
 from policykg.query.named import Term, bind_params, get_query
 from policykg.query.results import Result, to_result
 
@@ -144,30 +144,35 @@ def run_rdflib(dataset: Any, text: str, bindings: Mapping[str, ox.Literal] | Non
     return Result(columns, rows)
 
 
-def run_named(graph_dir: str | Path, name: str, **params: str) -> Result:
-    """Run a named query on a built graph's embedded store."""
+def run_named(graph_dir: str | Path, name: str, *, memory: bool = False, **params: str) -> Result:
+    """Run a named query on a built graph's embedded store (``memory``: on a copy of it held
+    in memory, see :func:`policykg.store.open_store`)."""
     from policykg.store import open_store
 
     q = get_query(name)
-    store = open_store(graph_dir, read_only=True)
+    store = open_store(graph_dir, read_only=True, memory=memory)
     bindings = bind_params(q, params)
-    check_values(lambda text: run_store(store, text), bindings)
+    check_values(lambda text, values=None: run_store(store, text, values), bindings, exists=EXISTS)
     return run_store(store, q.text, bindings)
 
 
-def query(graph_dir: str | Path, name: str, **params: str) -> pd.DataFrame:
+def query(graph_dir: str | Path, name: str, *, memory: bool = False, **params: str) -> pd.DataFrame:
     """A named query's result as a pandas DataFrame.
 
     ``query("graph", "tasks-by-unit", unit="县财政局", jurisdiction="遂溪县", role="lead")``
+
+    The store is opened once per process; ``memory=True`` holds a copy of it in memory
+    (the first call loads it): whole-corpus questions run many times faster.
     """
-    return run_named(graph_dir, name, **params).to_dataframe()
+    return run_named(graph_dir, name, memory=memory, **params).to_dataframe()
 
 
-def sparql(graph_dir: str | Path, text: str) -> pd.DataFrame | bool:
-    """Raw SPARQL (SELECT/ASK) on a built graph, as a pandas DataFrame (or a bool for ASK)."""
+def sparql(graph_dir: str | Path, text: str, *, memory: bool = False) -> pd.DataFrame | bool:
+    """Raw SPARQL (SELECT/ASK) on a built graph, as a pandas DataFrame (or a bool for ASK);
+    ``memory`` as for :func:`query`."""
     from policykg.store import open_store
 
-    res = run_store(open_store(graph_dir, read_only=True), text)
+    res = run_store(open_store(graph_dir, read_only=True, memory=memory), text)
     return res.boolean if res.boolean is not None else res.to_dataframe()
 
 

@@ -72,7 +72,8 @@ def _term_from_tuple(t: tuple[str, str, str | None, str | None] | None) -> Any:
         return ox.Literal(value, language=lang)
     return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
 
-def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_memory: int) -> None:
+def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_memory: int,
+                 memory: bool = False) -> None:
     """A query process: opens the store read-only and answers queries sent over ``conn``.
 
     Its address space is capped at ``max_memory`` bytes, so a query that would take the
@@ -84,9 +85,14 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
     # what reaches this process's stderr is the engine's own report of running out of
     # memory, once a line for each allocation that failed; the server reports it once
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-    if max_memory:
-        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     store = ox.Store.read_only(store_path)
+    if memory:  # a copy in memory; a query's memory is counted on top of it
+        copy = ox.Store()
+        copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+        store = copy
+    if max_memory:
+        limit = max_memory + (_address_space() if memory else 0)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send(("ready",))  # a query's time limit starts now, not while the process starts
     while True:
         try:
@@ -107,6 +113,18 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
             conn.send(("memory", f"the query needed more than the {max_memory >> 20} MB a query may use"))
         except Exception as exc:  # keep the worker alive
             conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now (Linux), 0 when unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
 
 def _rows_answer(res: ox.QuerySolutions, max_rows: int, max_bytes: int) -> tuple[Any, ...]:
     """A SELECT's rows as plain tuples, cut at ``max_rows`` rows or about ``max_bytes``."""
@@ -142,6 +160,23 @@ def _graph_answer(res: ox.QueryTriples, graph_format: str, max_rows: int, max_by
 
 #: seconds a new query process may take to start and open the store
 STARTUP_SECONDS = 60.0
+#: … and to copy it into memory (about 10 s per million statements)
+MEMORY_STARTUP_SECONDS = 900.0
+
+
+def _fits(graph_dir: Path, copies: int) -> bool:
+    """Whether ``copies`` in-memory copies of the store fit in the memory free now (warns if not)."""
+    import warnings
+
+    from policykg.store import MEMORY_PER_DISK_BYTE, available_memory, store_bytes
+
+    need = int(store_bytes(graph_dir) * MEMORY_PER_DISK_BYTE) * copies
+    free = available_memory()
+    if free is not None and need > free:
+        warnings.warn(f"{graph_dir}: {copies} copies of the store need about {need >> 20} MB in memory and "
+                      f"{free >> 20} MB are free; serving it from disk", stacklevel=3)
+        return False
+    return True
 
 class Busy(Exception):
     """Every query process is taken and the queue is full: try again shortly."""
@@ -162,12 +197,15 @@ class Endpoint:
 
     def __init__(self, graph_dir: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000, workers: int = 2,
                  max_workers: int = 8, max_bytes: int = 64 << 20, max_memory: int = 2 << 30,
-                 queue_wait: float = 10.0, max_waiting: int | None = None) -> None:
+                 queue_wait: float = 10.0, max_waiting: int | None = None, memory: bool = False) -> None:
         import multiprocessing as mp
         import queue
 
         open_store(graph_dir, read_only=True)  # a clear error now if there is no graph
         self.graph_dir = Path(graph_dir)
+        self.memory = memory and _fits(self.graph_dir, max(1, workers))
+        if self.memory:
+            max_workers = workers  # each process holds a copy: no spare ones
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_bytes = max_bytes
@@ -189,13 +227,19 @@ class Endpoint:
         for _ in range(self.workers):
             self._idle.put(self._spawn())
 
+    @property
+    def startup_seconds(self) -> float:
+        """Seconds a new process may take to open the store (and copy it into memory)."""
+        return MEMORY_STARTUP_SECONDS if self.memory else STARTUP_SECONDS
+
     def _store_path(self) -> str:
         return str((self.graph_dir / STORE).resolve())
 
     def _spawn(self) -> Any:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=_worker_main, daemon=True,
-                                 args=(child, self._store_path(), self.max_rows, self.max_bytes, self.max_memory))
+                                 args=(child, self._store_path(), self.max_rows, self.max_bytes, self.max_memory,
+                                       self.memory))
         proc.start()
         child.close()
         with self._lock:
@@ -217,12 +261,12 @@ class Endpoint:
         if proc.pid in self._ready:
             return
         try:
-            ready = conn.poll(STARTUP_SECONDS) and conn.recv() == ("ready",)
+            ready = conn.poll(self.startup_seconds) and conn.recv() == ("ready",)
         except (EOFError, OSError):
             ready = False
         if not ready:
             self._retire(proc)
-            raise WorkerDied(f"a query process could not open the store within {STARTUP_SECONDS:g} s; try again")
+            raise WorkerDied(f"a query process could not open the store within {self.startup_seconds:g} s; try again")
         with self._lock:
             self._ready.add(proc.pid)
 
