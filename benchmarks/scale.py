@@ -431,7 +431,7 @@ def queries(res: dict[str, Any], sizes: list[int], workers: list[int], work: Pat
         if "rdflib" in args.engines:
             rd = Capped("rdflib", g_m)
             res["rdflib_load_s"] = rd.t_open
-            log(f"named queries at {m} documents, rdflib (it parsed {g_m / 'dataset.trig'} in {rd.t_open:.1f} s)")
+            log(f"named queries at {m} documents, rdflib (it parsed {g_m / 'dataset.nq'} in {rd.t_open:.1f} s)")
             res["queries"][f"rdflib@{m}"] = time_queries(rd, small, runs=3, budget=args.budget, cap=args.cap)
             rd.close()
         write(res, args.out)
@@ -485,7 +485,7 @@ def write(res: dict[str, Any], out: Path) -> None:
         p = res["push"]
         L += [f"`policykg push` of {p.get('documents', '')} documents into Virtuoso: {p['graphs']} graphs, {p['triples']} triples in {p['seconds']:.1f} s.", ""]
     if "rdflib_load_s" in res:
-        L += [f"rdflib parsed dataset.trig in {res['rdflib_load_s']:.1f} s.", ""]
+        L += [f"rdflib parsed dataset.nq in {res['rdflib_load_s']:.1f} s.", ""]
     engines = list(res["queries"])
     if not engines:
         out.write_text("\n".join(L) + "\n", encoding="utf-8")

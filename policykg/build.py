@@ -438,14 +438,13 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
     """Everything of the new generation after its documents: the shared graph into the
     store, the dataset files, ``extractions/``, the analysis tables and, last, the manifest."""
     pairs = [parts.files(d.doc_id) for d in report.documents]
-    shared = b"".join(sorted({line for _, _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
+    shared = b"".join(sorted({line for _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
     cached = parts.shared()
-    update.finish({d.doc_id for d in report.documents}, shared, previous=cached[0] if cached else None)
+    update.finish({d.doc_id for d in report.documents}, shared, previous=cached)
     report.quads = update.added
     update.close()
     kill_point("store-written")
-    shared_trig = write_dataset_files(folder, shared, ((nq, trig) for nq, trig, _ in pairs),
-                                      shared_trig=cached[1] if cached and cached[0] == shared else None)
+    write_dataset_files(folder, shared, (nq for nq, _ in pairs))
     kill_point("dataset-written")
     parts.publish(report.documents, folder / EXTRACTIONS)
     kill_point("extractions-written")
@@ -460,8 +459,8 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
     report.seconds = time.perf_counter() - t0
     write_text(folder / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     kill_point("manifest-written")
-    if cached != (shared, shared_trig):
-        parts.keep_shared(shared, shared_trig)
+    if cached != shared:
+        parts.keep_shared(shared)
     kill_point("switching")
 
 

@@ -1,16 +1,17 @@
-"""The dataset: each document's statements serialized once (N-Quads and TriG), the dataset
-files joined from them, and conversion to other syntaxes.
+"""The dataset: each document's statements serialized once (N-Quads), the dataset file
+joined from them, and conversion to other syntaxes on demand.
 
-``graph/dataset.nq`` and ``graph/dataset.trig`` are the ontology graph, the shared graph
-and each document's part files joined, graph by graph (lines sorted within each graph,
-byte-identical for the same input), for other triple stores and for rdflib.
+``graph/dataset.nq`` is the ontology graph, the shared graph and each document's part
+files joined, graph by graph (lines sorted within each graph, byte-identical for the same
+input), for other triple stores and for rdflib. TriG, Turtle and JSON-LD are made from it
+when asked (``policykg export dataset``).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from rdflib import Dataset
 
 NQUADS = "dataset.nq"
-TRIG = "dataset.trig"
 ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl", "themes.ttl")
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 
@@ -40,8 +40,6 @@ class DocumentRDF:
     graph: bytes
     #: its statements about units and places (for the shared graph), N-Quads, lines sorted
     shared: bytes
-    #: its named graph as TriG, without ``@prefix`` lines (see :func:`trig_header`)
-    trig: bytes
 
 
 def _sorted_lines(data: bytes) -> bytes:
@@ -69,13 +67,13 @@ def nquads_as_triples(nquads: bytes, graph: str) -> bytes:
 
 
 def trig_header() -> bytes:
-    """The ``@prefix`` lines that start ``dataset.trig``."""
+    """The ``@prefix`` lines that start the dataset as TriG."""
     return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(PREFIXES.items())).encode("utf-8")
 
 
 def document_rdf(doc_id: str, quads: Iterable[ox.Quad]) -> DocumentRDF:
     """Serialize one document's statements (the pipeline's last stage made them): its named
-    graph (N-Quads and TriG) and its statements about units and places."""
+    graph and its statements about units and places, as N-Quads."""
     g = graph_iri(doc_id)
     mine: dict[ox.Quad, None] = {}
     shared: list[ox.Quad] = []
@@ -87,7 +85,6 @@ def document_rdf(doc_id: str, quads: Iterable[ox.Quad]) -> DocumentRDF:
     return DocumentRDF(
         graph=_sorted_lines(ox.serialize(mine, format=ox.RdfFormat.N_QUADS) or b""),
         shared=_sorted_lines(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b""),
-        trig=_without_prefixes(ox.serialize(mine, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""),
     )
 
 
@@ -99,26 +96,46 @@ def ontology_quads() -> list[ox.Quad]:
     return list(store)
 
 
-def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[tuple[Path, Path]], *, shared_trig: bytes | None = None) -> bytes:
-    """Write ``dataset.nq`` and ``dataset.trig`` atomically, streaming: the ontology graph,
-    the shared graph, then each document's graph from its ``(N-Quads, TriG)`` part files
-    (in the order given). Lines are sorted within each graph, so the same input gives
-    the same bytes. ``shared_trig``: the shared graph already written as TriG (by an
-    earlier build); returns it, for the next build."""
-    out = Path(graph_dir)
-    onto = ontology_quads()
-    head_nq = _sorted_lines(ox.serialize(onto, format=ox.RdfFormat.N_QUADS) or b"") + shared
-    if shared_trig is None:
-        shared_trig = _without_prefixes(ox.serialize(ox.parse(shared, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
-    head_trig = trig_header() + _without_prefixes(ox.serialize(sorted(onto, key=str), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"") + shared_trig
-    parts = list(parts)
-    for name, head, which in ((NQUADS, head_nq, 0), (TRIG, head_trig, 1)):
-        with open_atomic(out / name) as fh:
-            fh.write(head)
-            fh.flush()
-            for pair in parts:
-                _append(fh, pair[which])
-    return shared_trig
+def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[Path]) -> None:
+    """Write ``dataset.nq`` atomically, streaming: the ontology graph, the shared graph, then
+    each document's graph from its N-Quads part file (in the order given). Lines are sorted
+    within each graph, so the same input gives the same bytes."""
+    onto = _sorted_lines(ox.serialize(ontology_quads(), format=ox.RdfFormat.N_QUADS) or b"")
+    with open_atomic(Path(graph_dir) / NQUADS) as fh:
+        fh.write(onto + shared)
+        fh.flush()
+        for path in parts:
+            _append(fh, path)
+
+
+def _graph_of(line: bytes) -> bytes:
+    """The graph term of an N-Quads line (the last term before the final dot)."""
+    body = line.rstrip()[:-1].rstrip()
+    return body[body.rindex(b"<"):] if body.endswith(b">") else b""
+
+
+def trig_lines(nquads: Iterable[bytes]) -> Iterator[bytes]:
+    """The dataset as TriG, from its N-Quads lines grouped by graph (as ``dataset.nq`` is):
+    the prefixes once, then one block per graph, a graph at a time in memory."""
+    yield trig_header()
+
+    def block(lines: list[bytes]) -> bytes:
+        quads = ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+        return _without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
+
+    current: bytes | None = None
+    lines: list[bytes] = []
+    for line in nquads:
+        if not line.strip():
+            continue
+        g = _graph_of(line)
+        if g != current and lines:
+            yield block(lines)
+            lines = []
+        current = g
+        lines.append(line if line.endswith(b"\n") else line + b"\n")
+    if lines:
+        yield block(lines)
 
 
 def _append(fh: BinaryIO, path: Path) -> None:
@@ -138,15 +155,20 @@ def _append(fh: BinaryIO, path: Path) -> None:
 
 
 def load_dataset(graph_dir: str | Path) -> Dataset:
-    """The whole dataset as an rdflib ``Dataset`` (read from ``dataset.trig``)."""
+    """The whole dataset as an rdflib ``Dataset`` (read from ``dataset.nq``)."""
     from rdflib import Dataset
 
-    path = Path(graph_dir) / TRIG
-    if not path.exists():
-        raise GraphNotBuiltError(f"{graph_dir}: no {TRIG} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
+    path = _dataset_file(graph_dir)
     ds = Dataset(default_union=True)
-    ds.parse(path, format="trig")
+    ds.parse(path, format="nquads")
     return ds
+
+
+def _dataset_file(graph_dir: str | Path) -> Path:
+    path = Path(graph_dir) / NQUADS
+    if not path.exists():
+        raise GraphNotBuiltError(f"{graph_dir}: no {NQUADS} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
+    return path
 
 
 
@@ -159,15 +181,16 @@ DATASET_FORMATS = {
 
 
 def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
-    """The dataset in another syntax: ``trig``, ``nquads`` (the files the build wrote),
-    ``turtle`` (all graphs merged into one, for tools without named graphs) or ``jsonld``."""
-    out = Path(graph_dir)
-    if fmt in ("nquads", "trig"):
-        path = out / (NQUADS if fmt == "nquads" else TRIG)
-        if not path.exists():
-            raise GraphNotBuiltError(f"{graph_dir}: no {path.name} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
-        return path.read_bytes()
-    nquads = dataset_bytes(graph_dir, "nquads")
+    """The dataset in another syntax: ``nquads`` (the file the build wrote), ``trig`` (made
+    from it a graph at a time), ``turtle`` (all graphs merged into one, for tools without
+    named graphs) or ``jsonld``."""
+    path = _dataset_file(graph_dir)
+    if fmt == "trig":
+        with open(path, "rb") as fh:
+            return b"".join(trig_lines(fh))
+    nquads = path.read_bytes()
+    if fmt == "nquads":
+        return nquads
     if fmt == "turtle":
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)}
         return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
@@ -177,5 +200,4 @@ def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
         ds = RdflibDataset()
         ds.parse(data=nquads, format="nquads")
         return ds.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True).encode("utf-8")
-    quads = ox.parse(_sorted_lines(nquads), format=ox.RdfFormat.N_QUADS)
-    return ox.serialize(quads, format=DATASET_FORMATS[fmt]) or b""
+    raise ValueError(f"no dataset format {fmt!r}: choose one of {', '.join(DATASET_FORMATS)}")

@@ -8,7 +8,6 @@ through ``current``, and they never change:
 
     graph/store          -> current/store
     graph/dataset.nq     -> current/dataset.nq
-    graph/dataset.trig   -> current/dataset.trig
     graph/manifest.json  -> current/manifest.json
     graph/extractions    -> current/extractions
 
@@ -25,7 +24,7 @@ import os
 import shutil
 from pathlib import Path
 
-from policykg.dataset import NQUADS, TRIG
+from policykg.dataset import NQUADS
 from policykg.store import STORE
 
 GENERATIONS = "generations"
@@ -34,7 +33,9 @@ MANIFEST = "manifest.json"
 EXTRACTIONS = "extractions"
 TABLES = "tables"
 #: what a generation holds, each reached from the graph directory by a fixed link
-PUBLISHED = (STORE, NQUADS, TRIG, MANIFEST, EXTRACTIONS, TABLES)
+PUBLISHED = (STORE, NQUADS, MANIFEST, EXTRACTIONS, TABLES)
+#: links earlier versions published, removed by the next build (dataset.trig is made on demand now)
+RETIRED = ("dataset.trig",)
 
 
 def current(graph_dir: str | Path) -> Path | None:
@@ -107,6 +108,10 @@ def link_published(graph_dir: Path) -> None:
     """Make each published name a link through ``current``. A graph directory built before
     generations has them as real files: they are moved aside and removed (the current
     generation holds what they held)."""
+    for name in RETIRED:
+        path = graph_dir / name
+        if path.is_symlink() and os.readlink(path) == f"{CURRENT}/{name}":
+            path.unlink()
     for name in PUBLISHED:
         path = graph_dir / name
         want = f"{CURRENT}/{name}"

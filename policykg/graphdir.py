@@ -71,8 +71,8 @@ class Parts:
             self.dir.mkdir(parents=True)
             write_text(stamp, version)
 
-    def files(self, doc_id: str) -> tuple[Path, Path, Path]:
-        """The N-Quads, TriG and shared N-Quads of one document."""
+    def files(self, doc_id: str) -> tuple[Path, Path]:
+        """The N-Quads of one document's graph, and of its statements for the shared graph."""
         return part_files(self.out, doc_id)
 
     def extraction(self, doc_id: str) -> Path:
@@ -94,7 +94,7 @@ class Parts:
         """Write one document's extraction and parts; the summary last, as the mark that
         the rest is complete."""
         write_text(self.extraction(s.doc_id), extraction_json)
-        for path, data in zip(self.files(s.doc_id), (rdf.graph, rdf.trig, rdf.shared)):
+        for path, data in zip(self.files(s.doc_id), (rdf.graph, rdf.shared)):
             write_bytes(path, data)
         write_text(self.dir / f"{s.doc_id}.json", json.dumps(s.__dict__, ensure_ascii=False))
 
@@ -110,26 +110,24 @@ class Parts:
             except OSError:  # no hard links here: copy
                 shutil.copyfile(src, dst)
 
-    # The shared graph the store holds, as N-Quads and TriG, kept from the last build so
-    # that the next one need not read it back from the store nor serialise it again. The
-    # pending mark covers a build stopped between keeping it and swapping its store in.
-    _SHARED = ("shared.nq", "shared.trig")
+    # The shared graph the store holds, as N-Quads, kept from the last build so that the
+    # next one need not read it back from the store. The pending mark covers a build
+    # stopped between keeping it and swapping its store in.
+    _SHARED = "shared.nq"
 
-    def shared(self) -> tuple[bytes, bytes] | None:
-        """The shared graph's N-Quads and TriG as the store holds them, if known."""
+    def shared(self) -> bytes | None:
+        """The shared graph's N-Quads as the store holds them, if known."""
         if (self.dir / "shared.pending").exists():
             return None
         try:
-            nq, trig = ((self.dir / n).read_bytes() for n in self._SHARED)
+            return (self.dir / self._SHARED).read_bytes()
         except OSError:
             return None
-        return nq, trig
 
-    def keep_shared(self, nquads: bytes, trig: bytes) -> None:
+    def keep_shared(self, nquads: bytes) -> None:
         """Keep the shared graph of the store about to be swapped in (then ``shared_committed``)."""
         write_text(self.dir / "shared.pending", "")
-        for name, data in zip(self._SHARED, (nquads, trig)):
-            write_bytes(self.dir / name, data)
+        write_bytes(self.dir / self._SHARED, nquads)
 
     def shared_committed(self) -> None:
         (self.dir / "shared.pending").unlink(missing_ok=True)
@@ -139,19 +137,21 @@ class Parts:
         stems = {s.doc_id for s in keep}
         for p in self.dir.iterdir():
             base = next((p.name[: -len(x)] for x in _PART_SUFFIXES if p.name.endswith(x)), None)
-            if p.name not in ("VERSION", "shared.pending", *self._SHARED) and base not in stems:
+            retired = p.name.endswith(".trig")  # an earlier version's part
+            if p.name not in ("VERSION", "shared.pending", self._SHARED) and (base not in stems or retired):
                 p.unlink(missing_ok=True)
 
 
+#: ``.trig``: the parts of earlier versions, removed by the next build
 _PART_SUFFIXES = (".shared.nq", ".nq", ".trig", ".extraction.json", ".json")
 
 
-def part_files(graph_dir: Path, doc_id: str) -> tuple[Path, Path, Path]:
-    """One document's N-Quads, TriG and shared N-Quads in ``graph_dir/parts/``. Part files
-    are named by document id alone: a name of any length or in any characters gives a file
+def part_files(graph_dir: Path, doc_id: str) -> tuple[Path, Path]:
+    """One document's N-Quads and shared N-Quads in ``graph_dir/parts/``. Part files are
+    named by document id alone: a name of any length or in any characters gives a file
     name of 16 hex digits and a suffix."""
     stem = Path(graph_dir) / PARTS / doc_id
-    return stem.with_name(doc_id + ".nq"), stem.with_name(doc_id + ".trig"), stem.with_name(doc_id + ".shared.nq")
+    return stem.with_name(doc_id + ".nq"), stem.with_name(doc_id + ".shared.nq")
 
 
 #: longest document name kept whole in an extraction's file name (in bytes, of 255 allowed)

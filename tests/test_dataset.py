@@ -176,3 +176,18 @@ def test_shared_graph_follows_every_rebuild(tmp_path: Path, samples_dir: Path) -
     build_corpus([docs], out)  # read back from the store: the unit is removed again
     assert shared_lines_agree() == before
     assert not (out / "parts" / "shared.pending").exists()
+
+
+def test_a_graph_built_by_an_earlier_version_loses_its_trig_link(tmp_path: Path, samples_dir: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(samples_dir / "shenzhen-2022-town-assistance-plan.txt", docs)
+    out = tmp_path / "graph"
+    build_corpus([docs], out)
+    (out / "current" / "dataset.trig").write_bytes(b"")  # as an earlier version published it
+    (out / "dataset.trig").symlink_to("current/dataset.trig")
+    (out / "parts" / "0123456789abcdef.trig").write_bytes(b"")
+    (docs / "more.txt").write_text("一、工作任务\n（一）推进道路建设。（牵头单位：县交通运输局）\n", encoding="utf-8")
+    build_corpus([docs], out)
+    assert not (out / "dataset.trig").is_symlink() and (out / NQUADS).is_file()
+    assert not list((out / "parts").glob("*.trig"))
