@@ -173,20 +173,24 @@ class StoreUpdate:
         for doc_id in self.present - set(keep) - self.loaded:
             self.store.remove_graph(graph_iri(doc_id))
         # compare lines, not term objects: the shared graph is large, and a rebuild rarely changes it
-        new = set(nquads_as_triples(shared, SHARED_GRAPH.value).splitlines())
+        gone: set[bytes]
+        added: set[bytes]
         if not self.kept:
-            old: set[bytes] = set()
-        elif previous is not None:
-            old = set(nquads_as_triples(previous, SHARED_GRAPH.value).splitlines())
-        else:
+            gone, added = set(), set(shared.splitlines())
+        elif previous is not None:  # both N-Quads of the one graph: compared as they are
+            old, new = set(previous.splitlines()), set(shared.splitlines())
+            gone, added = old - new, new - old
+        else:  # read back from the store, as N-Triples
             old = set((self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH) or b"").splitlines())
-        gone, added = old - new, new - old
-        del old, new
+            new = set(nquads_as_triples(shared, SHARED_GRAPH.value).splitlines())
+            tail = f" <{SHARED_GRAPH.value}> .".encode()
+            gone = {line[:-2] + tail for line in old - new}
+            added = {line[:-2] + tail for line in new - old}
         if gone:
-            for q in ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_TRIPLES):
-                self.store.remove(ox.Quad(q.subject, q.predicate, q.object, SHARED_GRAPH))
+            for q in ox.parse(b"\n".join(sorted(gone)) + b"\n", format=ox.RdfFormat.N_QUADS):
+                self.store.remove(q)
         if added:
-            self.store.bulk_load(b"\n".join(sorted(added)) + b"\n", format=ox.RdfFormat.N_TRIPLES, to_graph=SHARED_GRAPH, lenient=True)
+            self.store.bulk_load(b"\n".join(sorted(added)) + b"\n", format=ox.RdfFormat.N_QUADS, lenient=True)
         self.added += len(added)
         load_ontology(self.store)
         self.store.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,14 +40,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
     from contextlib import nullcontext
 
     from policykg.build import build_corpus
-    from policykg.pipeline import load
 
-    # What is imported by now (spaCy, rdflib, the rules) lives as long as this process:
-    # move it out of the cyclic collector's sight, so that the collections the build's
-    # allocations set off do not scan that heap again and again (one full collection
-    # of it costs about as much as extracting a sample document).
-    load()
-    gc.freeze()
     bar = Progress(desc="building", unit="doc", quiet=quiet)
     if dask_address:
         from policykg.cluster import dask_executor
