@@ -187,6 +187,10 @@ def pick_params(run: Any) -> dict[str, dict[str, str]]:
         "units": {},
         "unresolved-mentions@j": {"jurisdiction": j},
         "unresolved-mentions": {},
+        "implementing-policies@j": {"jurisdiction": j},
+        "implementing-policies": {},
+        "task-decomposition@j": {"jurisdiction": j},
+        "task-decomposition": {},
     }
     missing = {q.name for q in list_queries()} - {c.split("@")[0] for c in cases}
     assert not missing, f"named queries without a benchmark case: {missing}"

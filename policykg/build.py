@@ -26,6 +26,7 @@ from typing import Any
 
 from policykg import __version__
 from policykg.atomic import write_text
+from policykg.chain import CHAIN_GRAPH, Chain, ChainDocument, ChainTask, chain_nquads, corpus_chain
 from policykg.dataset import DocumentRDF, document_rdf, write_dataset_files
 from policykg.errors import BuildLockedError, IngestError, InputError
 from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration, current
@@ -48,6 +49,8 @@ class BuildReport:
     processed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     quads: int = 0
+    #: which documents implement which, and their tasks' links (see policykg.chain)
+    chain: Chain = field(default_factory=lambda: Chain([], []))
 
     @property
     def skipped(self) -> list[Problem]:
@@ -193,6 +196,9 @@ def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Proble
         coverage=ex.check.coverage,
         leftovers=len(ex.check.leftovers),
         understood=ex.check.understood,
+        title=ex.policy.title,
+        jurisdiction=ex.policy.jurisdiction,
+        implements=list(ex.policy.implements),
     )
     # compact: the C encoder (indented output goes through the pure-Python one, several times slower)
     text = json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
@@ -450,6 +456,21 @@ def _unchanged(files: list[tuple[Path, str]], parts: Parts) -> tuple[dict[str, D
     return summaries, todo
 
 
+def _chain(parts: Parts, documents: list[DocumentSummary]) -> Chain:
+    """The policy chain of the corpus: citations from the summaries, tasks read from the
+    extractions of the documents it links (and only those)."""
+    read: dict[str, list[ChainTask]] = {}
+
+    def tasks(doc_id: str) -> list[ChainTask]:
+        if doc_id not in read:
+            ex = read_extraction(parts.extraction(doc_id))
+            read[doc_id] = [ChainTask(t.key, t.title, t.text) for t in ex.tasks]
+        return read[doc_id]
+
+    docs = [ChainDocument(d.doc_id, d.title, d.jurisdiction, tuple(d.implements)) for d in documents]
+    return corpus_chain(docs, tasks)
+
+
 def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: BuildReport, t0: float,
                       tables: TableWriter) -> None:
     """Everything of the new generation after its documents: the shared graph into the
@@ -457,11 +478,13 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
     pairs = [parts.files(d.doc_id) for d in report.documents]
     shared = b"".join(sorted({line for _, sh in pairs for line in sh.read_bytes().splitlines(keepends=True)}))
     cached = parts.shared()
-    update.finish({d.doc_id for d in report.documents}, shared, previous=cached)
+    report.chain = _chain(parts, report.documents)
+    chain = chain_nquads(report.chain)
+    update.finish({d.doc_id for d in report.documents}, shared, previous=cached, corpus={CHAIN_GRAPH: chain})
     report.quads = update.added
     update.close()
     kill_point("store-written")
-    write_dataset_files(folder, shared, (nq for nq, _ in pairs))
+    write_dataset_files(folder, shared + chain, (nq for nq, _ in pairs))
     kill_point("dataset-written")
     parts.publish(report.documents, folder / EXTRACTIONS)
     kill_point("extractions-written")
@@ -496,12 +519,13 @@ def kill_point(step: str) -> None:
 def manifest(report: BuildReport) -> dict[str, Any]:
     """The build's record: inputs with sha256, versions, counts and problems (no timestamps,
     so that building the same input twice gives the same file)."""
-    import spacy
+    from importlib.metadata import version
 
     return {
         "policykg": __version__,
         "pipeline": PIPELINE_VERSION,
-        "versions": {"python": platform.python_version(), "spacy": spacy.__version__},
+        # the installed version, read without importing spaCy (a second a rebuild need not pay)
+        "versions": {"python": platform.python_version(), "spacy": version("spacy")},
         "inputs": [{**d.__dict__, "doc_id": d.doc_id} for d in sorted(report.documents, key=lambda d: d.name)],
         "counts": {
             "documents": len(report.documents),
@@ -512,6 +536,9 @@ def manifest(report: BuildReport) -> dict[str, Any]:
             "assignments": report.assignments,
             "skipped": len(report.skipped),
             "not_understood": len(report.not_understood),
+            "implemented_documents_cited": len(report.chain.policies),
+            "implemented_documents_in_corpus": report.chain.in_corpus,
+            "task_links": len(report.chain.tasks),
         },
         "problems": [p.__dict__ for p in report.problems],
     }

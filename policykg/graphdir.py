@@ -13,7 +13,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,10 +46,20 @@ class DocumentSummary:
     understood: bool = True
     #: table rows that restate a body task (pkg:restates): counted once, as that task
     restating: int = 0
+    #: the plan's title, jurisdiction and the titles of the documents it implements (for
+    #: the policy chain, see policykg.chain)
+    title: str | None = None
+    jurisdiction: str | None = None
+    implements: list[str] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
         return document_id(self.name, self.sha256)
+
+
+#: what a part holds; a build of another format starts afresh (2: the summary names the plan's
+#: title, jurisdiction and the documents it implements)
+PARTS_FORMAT = 2
 
 
 class Parts:
@@ -61,7 +71,7 @@ class Parts:
         self.out = out
         self.dir = out / PARTS
         stamp = self.dir / "VERSION"
-        version = f"{__version__} {pipeline_version}\n"
+        version = f"{__version__} {pipeline_version} parts-{PARTS_FORMAT}\n"
         try:
             fresh = stamp.read_text(encoding="utf-8") != version
         except OSError:

@@ -29,6 +29,8 @@ class PKG(DefinedNamespace):
 
     # classes
     Policy: URIRef
+    CitedPolicy: URIRef
+    TaskLink: URIRef
     SourceDocument: URIRef
     Task: URIRef
     Assignment: URIRef
@@ -67,6 +69,10 @@ class PKG(DefinedNamespace):
     mentionsPlace: URIRef
     theme: URIRef
     restates: URIRef
+    implementsTask: URIRef
+    linkSource: URIRef
+    linkTarget: URIRef
+    similarity: URIRef
     milestone: URIRef
     assessor: URIRef
     assessment: URIRef

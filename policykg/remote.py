@@ -6,7 +6,7 @@ per document, sent with ``PUT`` (which replaces the graph). A document's graph
 is named by the document id (a hash of its name and of its file's sha256), so a
 graph the server already holds is the same document: given the server's SPARQL endpoint, ``push`` sends only the graphs
 it lacks and deletes the graphs of documents no longer in the build. The shared
-graph of units and places and the ontology graph are always replaced.
+graph of units and places, the policy chain's graph and the ontology graph are always replaced.
 
 ``run_remote`` runs SPARQL on a server's query endpoint (SPARQL 1.1 Protocol)
 with the same parameter binding as the embedded store: a ``VALUES`` block of
@@ -161,16 +161,18 @@ class PushReport:
 
 
 def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    """Every graph of a build as (IRI, a function giving its N-Triples): the ontology and
-    shared graphs from the store, the documents' graphs from their part files."""
+    """Every graph of a build as (IRI, a function giving its N-Triples): the ontology, shared
+    and chain graphs from the store, the documents' graphs from their part files."""
     from functools import partial
 
+    from policykg.chain import CHAIN_GRAPH
     from policykg.dataset import ONTOLOGY_GRAPH
     from policykg.graphdir import document_graph_files
     from policykg.store import open_store
 
     store = open_store(graph_dir, read_only=True)
-    for g in (ONTOLOGY_GRAPH, SHARED_GRAPH):
+    chain = ox.NamedNode(CHAIN_GRAPH)
+    for g in (ONTOLOGY_GRAPH, SHARED_GRAPH, *([chain] if store.contains_named_graph(chain) else [])):
         data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
         yield g.value, partial(bytes, data)
     for iri, path in document_graph_files(graph_dir):

@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -164,19 +164,30 @@ class StoreUpdate:
             self.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS, lenient=True)
         self._batch, self._size = [], 0
 
-    def finish(self, keep: Iterable[str], shared: bytes, *, previous: bytes | None = None) -> None:
+    def finish(self, keep: Iterable[str], shared: bytes, *, previous: bytes | None = None,
+               corpus: Mapping[str, bytes] | None = None) -> None:
         """Drop the graphs of documents not in ``keep``, set the shared graph to these
         (sorted, unique) N-Quads, reload the ontology and flush. ``previous``: the shared
         graph's N-Quads as the kept store holds them, if known (saves reading it back
-        from the store, seconds for a large corpus)."""
+        from the store, seconds for a large corpus). ``corpus``: other graphs made from the
+        whole corpus (the policy chain), by IRI, each replaced by its N-Quads."""
         self._load()
         for doc_id in self.present - set(keep) - self.loaded:
             self.store.remove_graph(graph_iri(doc_id))
+        for name, nquads in (corpus or {}).items():
+            graph = ox.NamedNode(name)
+            if self.store.contains_named_graph(graph):
+                self.store.remove_graph(graph)
+            if nquads:
+                self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+                self.added += nquads.count(b"\n")
         # compare lines, not term objects: the shared graph is large, and a rebuild rarely changes it
         gone: set[bytes]
         added: set[bytes]
-        if not self.kept:
-            gone, added = set(), set(shared.splitlines())
+        if not self.kept:  # nothing to compare with: loaded as it is (sorted and unique)
+            gone, added = set(), set()
+            self.store.bulk_load(shared, format=ox.RdfFormat.N_QUADS, lenient=True)
+            self.added += shared.count(b"\n")
         elif previous is not None:  # both N-Quads of the one graph: compared as they are
             old, new = set(previous.splitlines()), set(shared.splitlines())
             gone, added = old - new, new - old

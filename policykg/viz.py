@@ -294,9 +294,21 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
                place: str | None = None, lang: str = "zh") -> tuple[nx.Graph, str]:
     """The graph and title of a view: ``network`` (units–tasks), ``units``
     (co-responsibility), ``unit`` (one unit's tasks and partners), ``place``
-    (tasks reaching a place and its sub-places)."""
-    from policykg.analysis.network import co_responsibility_graph, responsibility_graph
+    (tasks reaching a place and its sub-places), ``chain`` (policies, the documents they
+    implement, and tasks linked across them with their units)."""
+    from policykg.analysis.network import chain_graph, co_responsibility_graph, responsibility_graph
     from policykg.pipeline.resolve import unit_label
+
+    if view == "chain":
+        H = chain_graph(source, lang=lang)
+        if jurisdiction:  # the plans of one jurisdiction, what they implement and their tasks' links
+            plans = {n for n, d in H.nodes(data=True) if d.get("jurisdiction") == jurisdiction and d.get("kind") == "policy"}
+            tasks = {t for t, d in H.nodes(data=True) if d.get("kind") == "task" and plans & set(H.successors(t))}
+            higher = {h for t in tasks for h in H.successors(t) if H.nodes[h].get("kind") == "task"}
+            keep = plans | {m for n in plans for m in H.successors(n)} | tasks | higher
+            keep |= {u for t in tasks for u in H.predecessors(t) if H.nodes[u].get("kind") == "unit"}
+            H = H.subgraph(keep).copy()
+        return H, f"政策链 policy chain · {jurisdiction or '全部 all'}"
 
     G = responsibility_graph(source, jurisdiction=jurisdiction, lang=lang)
     where = jurisdiction or "全部 all"
@@ -340,7 +352,7 @@ def view_graph(source: Any, view: str, *, jurisdiction: str | None = None, unit:
                     if name in G.nodes[t].get("places", []):
                         H.add_edge(t, pid)
         return H, f"地点 {place} 的任务"
-    raise UsageError(f"unknown view {view!r}: use network, units, unit or place")
+    raise UsageError(f"unknown view {view!r}: use network, units, unit, place or chain")
 
 
 # --- static figures -------------------------------------------------------------

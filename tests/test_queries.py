@@ -46,6 +46,10 @@ def _http_rows(base: str, name: str, params: dict[str, str]) -> list[dict]:  # t
                 row[c] = None
             elif t.get("datatype", "").endswith("#integer"):
                 row[c] = int(t["value"])
+            elif t.get("datatype", "").endswith(("#decimal", "#double")):
+                row[c] = float(t["value"])
+            elif t.get("datatype", "").endswith("#boolean"):
+                row[c] = t["value"] == "true"
             else:
                 row[c] = t["value"]
         out.append(row)

@@ -135,6 +135,50 @@ def place_graph(source: Any) -> nx.DiGraph:
     return H
 
 
+def chain_graph(source: Any, *, lang: str = "zh") -> nx.DiGraph:
+    """The policy chain (see :mod:`policykg.chain`): policies (``kind="policy"``, or ``"cited
+    policy"`` for a document known only by its title) with an ``implements`` edge to what
+    they implement; the tasks linked across them (``implements task`` edges, with the
+    ``similarity``), each with a ``part of`` edge to its policy; and the units of the
+    implementing tasks (``role`` edges, unit → task, as in :func:`responsibility_graph`)."""
+    from policykg.query.named import bind_params, get_query
+    from policykg.query.run import run_store
+
+    store = store_of(source)
+
+    def rows(name: str, **params: str) -> list[dict[str, Any]]:
+        q = get_query(name)
+        return run_store(store, q.text, bind_params(q, params)).rows
+
+    H = nx.DiGraph()
+    for r in rows("implementing-policies"):
+        src = f"policy:{r['doc']}"
+        H.add_node(src, kind="policy", label=r["policy_title"] or r["doc"], jurisdiction=r["jurisdiction"], doc=r["doc"])
+        if r["in_corpus"]:
+            target = f"policy:{r['implemented_doc']}"
+            if target not in H:
+                H.add_node(target, kind="policy", label=r["implements_title"] or r["implemented_doc"],
+                           jurisdiction=r["implemented_jurisdiction"], doc=r["implemented_doc"])
+        else:
+            target = f"cited:{r['implements_title']}"
+            H.add_node(target, kind="cited policy", label=r["implements_title"])
+        H.add_edge(src, target, relation="implements")
+    for r in rows("task-decomposition", lang=lang):
+        higher, task = f"task:{r['higher_doc']}/{r['higher_key']}", f"task:{r['doc']}/{r['key']}"
+        for node, doc, key, text in ((higher, r["higher_doc"], r["higher_key"], r["higher_text"]),
+                                     (task, r["doc"], r["key"], r["text"])):
+            if node not in H:
+                H.add_node(node, kind="task", label=key, text=text, doc=doc,
+                           policy_title=H.nodes[f"policy:{doc}"]["label"] if f"policy:{doc}" in H else doc)
+                H.add_edge(node, f"policy:{doc}", relation="part of")
+        H.add_edge(task, higher, relation="implements task", similarity=r["similarity"])
+        if r["unit"]:
+            unit = f"unit:{r['jurisdiction']}/{r['unit']}"
+            H.add_node(unit, kind="unit", label=r["unit"], unit_type=r["unit_type"], jurisdiction=r["jurisdiction"])
+            H.add_edge(unit, task, role=r["role"])
+    return H
+
+
 # --- analyses ----------------------------------------------------------------
 
 def analysis_tables(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:

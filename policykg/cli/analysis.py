@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: GRAPH/html/VIEW-….html).")
-@click.option("--view", type=click.Choice(["network", "units", "unit", "place"]), default="network", show_default=True,
-              help="network: units and tasks; units: co-responsibility; unit: one unit; place: tasks reaching a place.")
+@click.option("--view", type=click.Choice(["network", "units", "unit", "place", "chain"]), default="network",
+              show_default=True,
+              help="network: units and tasks; units: co-responsibility; unit: one unit; place: tasks reaching a place; "
+                   "chain: policies, what they implement and the tasks linked across them.")
 @click.option("-j", "--jurisdiction", default=None, help="Only this jurisdiction (e.g. 遂溪县).")
 @click.option("--unit", default=None, help="For --view unit: the unit (name, abbreviation or alias).")
 @click.option("--place", default=None, help="For --view place: a town, street or village.")

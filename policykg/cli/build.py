@@ -77,6 +77,11 @@ def echo_summary(report: BuildReport, out_dir: Path) -> None:
         + f", {report.assignments} assignments "
         f"in {report.seconds:.1f} s."
     )
+    if report.chain.policies:
+        cited = len(report.chain.policies)
+        click.echo(f"Policy chain: {cited} higher-level document(s) cited, {report.chain.in_corpus} of them in the "
+                   f"corpus; {len(report.chain.tasks)} task(s) linked to the task they carry out "
+                   f"(policykg query implementing-policies / task-decomposition).")
     if len(report.documents) <= LIST_AT_MOST:
         for d in report.documents:
             check = "" if d.understood and d.coverage >= 1.0 else (

@@ -50,7 +50,7 @@ def python_value(term: Any) -> Any:
         if dt.endswith(("#decimal", "#double", "#float")):
             return float(term.value)
         if dt.endswith("#boolean"):
-            return term.value == "true"
+            return term.value in ("true", "1")  # Virtuoso writes 1 and 0
         return term.value
     if isinstance(term, ox.NamedNode):
         return term.value

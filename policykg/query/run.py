@@ -118,6 +118,8 @@ def run_store(store: ox.Store, text: str, bindings: Mapping[str, Term | tuple[Te
 
 def run_rdflib(dataset: Any, text: str, bindings: Mapping[str, ox.Literal] | None = None) -> Result:
     """Run SPARQL with rdflib's engine on an rdflib ``Dataset`` (parameters via initBindings)."""
+    from decimal import Decimal
+
     from rdflib import Literal, URIRef
 
     init = {
@@ -137,6 +139,8 @@ def run_rdflib(dataset: Any, text: str, bindings: Mapping[str, ox.Literal] | Non
                 row[c] = None
             elif isinstance(v, Literal):
                 py = v.toPython()
+                if isinstance(py, Decimal):
+                    py = float(py)  # as python_value gives it from the store
                 row[c] = py if isinstance(py, (int, float, bool)) and not isinstance(py, str) else str(v)
             else:
                 row[c] = str(v)
