@@ -161,8 +161,21 @@ class StoreUpdate:
         if self._batch:
             # bulk loading is not transactional, which is safe here: this store is a copy
             # that replaces the real one only when it is complete (see commit)
-            self.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._bulk_load(b"".join(self._batch))
         self._batch, self._size = [], 0
+
+    #: bytes of N-Quads given to the bulk loader at once: it holds about four times what it is
+    #: given (a 140 MB shared graph at 10,000 documents took the build's main process 600 MB
+    #: higher in one piece, not at all in pieces of 8 MB, and loaded in half the time)
+    PIECE = 8 << 20
+
+    def _bulk_load(self, nquads: bytes) -> None:
+        """Bulk-load N-Quads lines in pieces of about :attr:`PIECE` bytes (cut at line ends)."""
+        start = 0
+        while start < len(nquads):
+            end = nquads.find(b"\n", min(start + self.PIECE, len(nquads)) - 1) + 1 or len(nquads)
+            self.store.bulk_load(nquads[start:end], format=ox.RdfFormat.N_QUADS, lenient=True)
+            start = end
 
     def finish(self, keep: Iterable[str], shared: bytes, *, previous: bytes | None = None,
                corpus: Mapping[str, bytes] | None = None) -> None:
@@ -179,14 +192,14 @@ class StoreUpdate:
             if self.store.contains_named_graph(graph):
                 self.store.remove_graph(graph)
             if nquads:
-                self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+                self._bulk_load(nquads)
                 self.added += nquads.count(b"\n")
         # compare lines, not term objects: the shared graph is large, and a rebuild rarely changes it
         gone: set[bytes]
         added: set[bytes]
         if not self.kept:  # nothing to compare with: loaded as it is (sorted and unique)
             gone, added = set(), set()
-            self.store.bulk_load(shared, format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._bulk_load(shared)
             self.added += shared.count(b"\n")
         elif previous is not None:  # both N-Quads of the one graph: compared as they are
             old, new = set(previous.splitlines()), set(shared.splitlines())
@@ -201,7 +214,7 @@ class StoreUpdate:
             for q in ox.parse(b"\n".join(sorted(gone)) + b"\n", format=ox.RdfFormat.N_QUADS):
                 self.store.remove(q)
         if added:
-            self.store.bulk_load(b"\n".join(sorted(added)) + b"\n", format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._bulk_load(b"\n".join(sorted(added)) + b"\n")
         self.added += len(added)
         load_ontology(self.store)
         self.store.flush()
