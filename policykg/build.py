@@ -303,6 +303,7 @@ def build_corpus(
     workers: int | None = None,
     executor: Executor | None = None,
     allow_empty: bool = False,
+    dataset: bool = False,
 ) -> BuildReport:
     """Build ``out_dir`` from the documents in ``inputs`` (files or folders).
 
@@ -326,6 +327,9 @@ def build_corpus(
         readable at the same paths on its workers.
     allow_empty:
         Build even when the inputs hold no document (the graph is then emptied).
+    dataset:
+        Also write the dataset as one N-Quads file, ``dataset.nq`` (otherwise
+        ``policykg export dataset`` makes the same bytes from the store when asked).
 
     Raises
     ------
@@ -348,7 +352,8 @@ def build_corpus(
             + f". Nothing was built and {out} is unchanged; pass --allow-empty to build an empty graph"
         )
     with build_lock(out):
-        return _build(files, problems, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers, executor=executor)
+        return _build(files, problems, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers,
+                      executor=executor, dataset=dataset)
 
 
 @contextmanager
@@ -390,6 +395,7 @@ def _build(
     on_files: Callable[[int], None] | None,
     workers: int | None = None,
     executor: Executor | None = None,
+    dataset: bool = False,
 ) -> BuildReport:
     """Extract what changed, streaming each document's statements into a copy of the
     store as it comes; then the shared graph, the dataset files, the store swap and,
@@ -427,7 +433,7 @@ def _build(
             if name in summaries:
                 report.documents.append(summaries[name])
                 report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
-        _write_generation(gen.dir, parts, update, report, t0, tables)
+        _write_generation(gen.dir, parts, update, report, t0, tables, dataset=dataset)
     except BaseException:
         tables.abort()
         update.abort()
@@ -472,7 +478,7 @@ def _chain(parts: Parts, documents: list[DocumentSummary]) -> Chain:
 
 
 def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: BuildReport, t0: float,
-                      tables: TableWriter) -> None:
+                      tables: TableWriter, *, dataset: bool = False) -> None:
     """Everything of the new generation after its documents: the shared graph into the
     store, the dataset files, ``extractions/``, the analysis tables and, last, the manifest."""
     pairs = [parts.files(d.doc_id) for d in report.documents]
@@ -484,7 +490,9 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
     report.quads = update.added
     update.close()
     kill_point("store-written")
-    write_dataset_files(folder, shared + chain, (nq for nq, _ in pairs))
+    if dataset:
+        by_name = sorted(report.documents, key=lambda d: d.name)  # as the manifest lists them
+        write_dataset_files(folder, shared + chain, (parts.files(d.doc_id)[0] for d in by_name))
     kill_point("dataset-written")
     parts.publish(report.documents, folder / EXTRACTIONS)
     kill_point("extractions-written")

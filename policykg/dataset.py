@@ -1,10 +1,13 @@
-"""The dataset: each document's statements serialized once (N-Quads), the dataset file
-joined from them, and conversion to other syntaxes on demand.
+"""The dataset: each document's statements serialized once (N-Quads), the dataset as one
+N-Quads file, and conversion to other syntaxes on demand.
 
-``graph/dataset.nq`` is the ontology graph, the shared graph and each document's part
-files joined, graph by graph (lines sorted within each graph, byte-identical for the same
-input), for other triple stores and for rdflib. TriG, Turtle and JSON-LD are made from it
-when asked (``policykg export dataset``).
+The dataset is the ontology graph, the shared graph, the policy chain's graph and each
+document's graph, graph by graph (documents by name, lines sorted within each graph,
+byte-identical for the same input), for other triple stores and for rdflib. A build writes
+it as ``graph/dataset.nq`` when asked (``build --dataset``: joined from the part files);
+otherwise ``policykg export dataset`` makes the same bytes from the store (a rebuild then
+does not rewrite gigabytes for one changed document). TriG, Turtle and JSON-LD are made
+from the N-Quads when asked.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from typing import TYPE_CHECKING, BinaryIO
 import pyoxigraph as ox
 
 from policykg.atomic import open_atomic
-from policykg.errors import GraphNotBuiltError
 from policykg.namespace import ONTOLOGY_IRI, PREFIXES
 from policykg.paths import ONTOLOGY_DIR, resource
 from policykg.pipeline.rdf import graph_iri
@@ -96,16 +98,40 @@ def ontology_quads() -> list[ox.Quad]:
     return list(store)
 
 
-def write_dataset_files(graph_dir: str | Path, shared: bytes, parts: Iterable[Path]) -> None:
-    """Write ``dataset.nq`` atomically, streaming: the ontology graph, the shared graph, then
-    each document's graph from its N-Quads part file (in the order given). Lines are sorted
-    within each graph, so the same input gives the same bytes."""
-    onto = _sorted_lines(ox.serialize(ontology_quads(), format=ox.RdfFormat.N_QUADS) or b"")
+def ontology_nquads() -> bytes:
+    """The ontology graph's N-Quads, lines sorted."""
+    return _sorted_lines(ox.serialize(ontology_quads(), format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def write_dataset_files(graph_dir: str | Path, corpus: bytes, parts: Iterable[Path]) -> None:
+    """Write ``dataset.nq`` atomically, streaming: the ontology graph, the graphs made from
+    the whole corpus (``corpus``: the shared graph, then the chain's), then each document's
+    graph from its N-Quads part file (in the order given: by document name)."""
     with open_atomic(Path(graph_dir) / NQUADS) as fh:
-        fh.write(onto + shared)
+        fh.write(ontology_nquads() + corpus)
         fh.flush()
         for path in parts:
             _append(fh, path)
+
+
+def store_nquads(graph_dir: str | Path) -> Iterator[bytes]:
+    """The dataset's N-Quads as ``write_dataset_files`` writes them, made from the store a
+    graph at a time (the documents in the manifest's order, which is by name)."""
+    from policykg.chain import CHAIN_GRAPH
+    from policykg.graphdir import document_graph_files
+    from policykg.pipeline.rdf import SHARED_GRAPH
+    from policykg.store import open_store
+
+    store = open_store(graph_dir, read_only=True)
+    yield ontology_nquads()
+    graphs = [SHARED_GRAPH.value, CHAIN_GRAPH, *(iri for iri, _ in document_graph_files(graph_dir))]
+    for iri in graphs:
+        g = ox.NamedNode(iri)
+        if not store.contains_named_graph(g):
+            continue
+        tail = f" <{iri}> .".encode()
+        triples = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"").splitlines()
+        yield b"".join(sorted(line[:-2] + tail + b"\n" for line in triples if line))
 
 
 def _graph_of(line: bytes) -> bytes:
@@ -155,20 +181,22 @@ def _append(fh: BinaryIO, path: Path) -> None:
 
 
 def load_dataset(graph_dir: str | Path) -> Dataset:
-    """The whole dataset as an rdflib ``Dataset`` (read from ``dataset.nq``)."""
+    """The whole dataset as an rdflib ``Dataset`` (``dataset.nq``, or the same made from the store)."""
     from rdflib import Dataset
 
-    path = _dataset_file(graph_dir)
     ds = Dataset(default_union=True)
-    ds.parse(path, format="nquads")
+    ds.parse(data=dataset_bytes(graph_dir, "nquads"), format="nquads")
     return ds
 
 
-def _dataset_file(graph_dir: str | Path) -> Path:
+def _nquads(graph_dir: str | Path) -> Iterator[bytes]:
+    """The dataset's N-Quads in pieces: the file a build wrote, else made from the store."""
     path = Path(graph_dir) / NQUADS
-    if not path.exists():
-        raise GraphNotBuiltError(f"{graph_dir}: no {NQUADS} here. Run `policykg build DOCS_DIR -o {graph_dir}` first")
-    return path
+    if path.exists():
+        with open(path, "rb") as fh:
+            yield from fh
+    else:
+        yield from store_nquads(graph_dir)
 
 
 
@@ -181,14 +209,12 @@ DATASET_FORMATS = {
 
 
 def dataset_bytes(graph_dir: str | Path, fmt: str) -> bytes:
-    """The dataset in another syntax: ``nquads`` (the file the build wrote), ``trig`` (made
-    from it a graph at a time), ``turtle`` (all graphs merged into one, for tools without
-    named graphs) or ``jsonld``."""
-    path = _dataset_file(graph_dir)
+    """The dataset in a syntax: ``nquads`` (``dataset.nq``, or the same bytes made from the
+    store), ``trig`` (made from them a graph at a time), ``turtle`` (all graphs merged into
+    one, for tools without named graphs) or ``jsonld``."""
     if fmt == "trig":
-        with open(path, "rb") as fh:
-            return b"".join(trig_lines(fh))
-    nquads = path.read_bytes()
+        return b"".join(trig_lines(line for piece in _nquads(graph_dir) for line in piece.splitlines(keepends=True)))
+    nquads = b"".join(_nquads(graph_dir))
     if fmt == "nquads":
         return nquads
     if fmt == "turtle":

@@ -7,7 +7,7 @@ file system does atomically. The names users and tools open are fixed links
 through ``current``, and they never change:
 
     graph/store          -> current/store
-    graph/dataset.nq     -> current/dataset.nq
+    graph/dataset.nq     -> current/dataset.nq   (built with --dataset)
     graph/manifest.json  -> current/manifest.json
     graph/extractions    -> current/extractions
 
@@ -34,6 +34,8 @@ EXTRACTIONS = "extractions"
 TABLES = "tables"
 #: what a generation holds, each reached from the graph directory by a fixed link
 PUBLISHED = (STORE, NQUADS, MANIFEST, EXTRACTIONS, TABLES)
+#: what a generation may lack (its link is then removed)
+OPTIONAL = (NQUADS,)
 #: links earlier versions published, removed by the next build (dataset.trig is made on demand now)
 RETIRED = ("dataset.trig",)
 
@@ -115,6 +117,10 @@ def link_published(graph_dir: Path) -> None:
     for name in PUBLISHED:
         path = graph_dir / name
         want = f"{CURRENT}/{name}"
+        if not (graph_dir / CURRENT / name).exists() and name in OPTIONAL:
+            if path.is_symlink() and os.readlink(path) == want:
+                path.unlink()  # this generation has none (a build without --dataset)
+            continue
         if path.is_symlink() and os.readlink(path) == want:
             continue
         if path.is_symlink() or path.exists():

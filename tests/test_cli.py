@@ -99,7 +99,7 @@ def test_failed_build_leaves_previous_graph_intact(runner: CliRunner, tmp_path: 
     assert res.exit_code != 0
     assert snapshot() == before  # nothing half-written: the old graph, whole
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "current", "dataset.nq", "extractions", "generations", "manifest.json", "parts", "store", "tables"]
+        "current", "extractions", "generations", "manifest.json", "parts", "store", "tables"]
     assert [p.name for p in (out / "generations").iterdir()] == ["000001"]  # the failed build's folder is gone
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policykg.build import build_corpus
-from policykg.dataset import NQUADS, load_dataset
+from policykg.dataset import NQUADS, dataset_bytes, load_dataset
 from policykg.query import bind_params, get_query, run_store
 from policykg.store import open_store
 
@@ -37,18 +37,18 @@ def test_build_is_deterministic_and_incremental(tmp_path: Path, samples_dir: Pat
     docs = tmp_path / "docs"
     shutil.copytree(samples_dir, docs)
     a, b = tmp_path / "a", tmp_path / "b"
-    build_corpus([docs], a)
-    build_corpus([docs], b)
+    build_corpus([docs], a, dataset=True)
+    build_corpus([docs], b, dataset=True)
     assert (a / NQUADS).read_bytes() == (b / NQUADS).read_bytes()
     for p in sorted((a / "extractions").glob("*.json")):
         assert p.read_bytes() == (b / "extractions" / p.name).read_bytes()
     assert (a / "manifest.json").read_bytes() == (b / "manifest.json").read_bytes()
-    again = build_corpus([docs], a)
+    again = build_corpus([docs], a, dataset=True)
     assert again.processed == [] and len(again.unchanged) == 5
     assert (a / NQUADS).read_bytes() == (b / NQUADS).read_bytes()
     touched = docs / "luhe-2021-old-areas-work-plan.txt"
     touched.write_text(touched.read_text(encoding="utf-8") + "\n（十四）补充任务。\n1.推进新任务。（责任单位：县审计局）\n", encoding="utf-8")
-    third = build_corpus([docs], a)
+    third = build_corpus([docs], a, dataset=True)
     assert third.processed == ["luhe-2021-old-areas-work-plan.txt"] and len(third.unchanged) == 4
     q = get_query("tasks-by-unit")
     rows = run_store(open_store(a, read_only=True), q.text, bind_params(q, {"unit": "县审计局", "jurisdiction": "陆河县"})).rows
@@ -118,8 +118,8 @@ def _ten_documents(tmp_path: Path, samples_dir: Path) -> Path:
 def test_parallel_build_gives_the_same_dataset(tmp_path: Path, samples_dir: Path) -> None:
     docs = _ten_documents(tmp_path, samples_dir)
     one, two = tmp_path / "one", tmp_path / "two"
-    build_corpus([docs], one, workers=1)
-    report = build_corpus([docs], two, workers=2)  # 10 files: a pool of two processes
+    build_corpus([docs], one, workers=1, dataset=True)
+    report = build_corpus([docs], two, workers=2, dataset=True)  # 10 files: a pool of two processes
     assert len(report.processed) == 10
     assert (one / NQUADS).read_bytes() == (two / NQUADS).read_bytes()
 
@@ -131,9 +131,9 @@ def test_build_on_a_dask_cluster_gives_the_same_dataset(tmp_path: Path, samples_
 
     docs = _ten_documents(tmp_path, samples_dir)
     here, there = tmp_path / "here", tmp_path / "there"
-    build_corpus([docs], here, workers=1)
+    build_corpus([docs], here, workers=1, dataset=True)
     with dask_executor("local", workers=2) as executor:
-        report = build_corpus([docs], there, executor=executor)
+        report = build_corpus([docs], there, executor=executor, dataset=True)
     assert len(report.processed) == 10 and not report.skipped
     assert (here / NQUADS).read_bytes() == (there / NQUADS).read_bytes()
 
@@ -151,7 +151,7 @@ def test_shared_graph_follows_every_rebuild(tmp_path: Path, samples_dir: Path) -
     out = tmp_path / "g"
 
     def shared_lines_agree() -> set[str]:
-        in_file = {line[: line.rindex("<")].rstrip() for line in (out / NQUADS).read_text(encoding="utf-8").splitlines()
+        in_file = {line[: line.rindex("<")].rstrip() for line in dataset_bytes(out, "nquads").decode("utf-8").splitlines()
                    if line.endswith(f"<{SHARED_GRAPH.value}> .")}
         store = ox.Store.read_only(str(out / "store"))
         in_store = {line[:-2].rstrip() for line in store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH).decode().splitlines()}
@@ -189,5 +189,24 @@ def test_a_graph_built_by_an_earlier_version_loses_its_trig_link(tmp_path: Path,
     (out / "parts" / "0123456789abcdef.trig").write_bytes(b"")
     (docs / "more.txt").write_text("一、工作任务\n（一）推进道路建设。（牵头单位：县交通运输局）\n", encoding="utf-8")
     build_corpus([docs], out)
-    assert not (out / "dataset.trig").is_symlink() and (out / NQUADS).is_file()
+    assert not (out / "dataset.trig").is_symlink() and not (out / NQUADS).exists()
     assert not list((out / "parts").glob("*.trig"))
+
+
+def test_the_dataset_file_is_written_when_asked_and_made_from_the_store_otherwise(tmp_path: Path, samples_dir: Path) -> None:
+    """``build --dataset`` writes dataset.nq; without it the same bytes come from the store
+    (export dataset, load_dataset), and a later build without it removes the old file's link."""
+    docs = tmp_path / "docs"
+    shutil.copytree(samples_dir, docs)
+    with_file, without = tmp_path / "with", tmp_path / "without"
+    build_corpus([docs], with_file, dataset=True)
+    build_corpus([docs], without)
+    assert not (without / NQUADS).exists()
+    written = (with_file / NQUADS).read_bytes()
+    assert dataset_bytes(without, "nquads") == written and written.count(b"\n") > 10_000
+    assert "/id/chain>" in written.decode("utf-8")  # the samples cite documents not in the corpus
+    (docs / "luhe-2021-old-areas-work-plan.txt").unlink()
+    build_corpus([docs], with_file)  # a rebuild without --dataset: the old file is not left behind
+    assert not (with_file / NQUADS).exists() and not (with_file / NQUADS).is_symlink()
+    assert "luhe" not in " ".join(d for d in dataset_bytes(with_file, "nquads").decode("utf-8").split() if "luhe" in d)
+    assert len(load_dataset(with_file)) < len(load_dataset(without))

@@ -161,7 +161,7 @@ def test_a_full_disk_is_one_line_not_a_traceback(one_doc_graph: tuple[Path, Path
         raise OSError(number, os.strerror(number), str(out / "dataset.nq"))
 
     monkeypatch.setattr(policykg.build, "write_dataset_files", full)
-    res = CliRunner().invoke(main, ["build", str(docs), "-o", str(out), "-q"])
+    res = CliRunner().invoke(main, ["build", str(docs), "-o", str(out), "-q", "--dataset"])
     assert res.exit_code == 1
     assert "Traceback" not in res.output and isinstance(res.exception, SystemExit)
     line = res.output.strip()
@@ -305,22 +305,22 @@ def test_a_build_killed_at_any_step_leaves_one_whole_generation(tmp_path: Path, 
 
     docs, out, clean, first = tmp_path / "docs", tmp_path / "graph", tmp_path / "clean", tmp_path / "first"
     _corpus(docs, samples_dir, 2)
-    assert _build(docs, clean).returncode == 0
+    assert _build(docs, clean, "--dataset").returncode == 0
     new = _graph_state(clean)["manifest"]
     _corpus(docs, samples_dir, 1)
-    assert _build(docs, first).returncode == 0
+    assert _build(docs, first, "--dataset").returncode == 0
     old = _graph_state(first)["manifest"]
     _corpus(docs, samples_dir, 2)
     for step in KILL_POINTS:
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(first, out, symlinks=True)  # the graph of the first corpus, as built
-        res = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(docs), "-o", str(out), "-q"],
+        res = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(docs), "-o", str(out), "-q", "--dataset"],
                              capture_output=True, text=True, timeout=600, env={**os.environ, "POLICYKG_KILL_AT": step})
         assert res.returncode == -9, (step, res.stderr)
         state = _graph_state(out)
         expected = new if step == "switched" else old
         assert all(ids == expected for ids in state.values()), (step, state)
-        assert _build(docs, out).returncode == 0
+        assert _build(docs, out, "--dataset").returncode == 0
         assert (out / "dataset.nq").read_bytes() == (clean / "dataset.nq").read_bytes(), step
         assert _graph_state(out)["store"] == new
 

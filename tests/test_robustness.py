@@ -173,14 +173,14 @@ def test_killed_build_leaves_a_usable_graph_and_the_next_build_completes(tmp_pat
         for p in samples_dir.glob("*.txt"):
             (docs / f"{i}-{p.name}").write_text(p.read_text(encoding="utf-8") + f"\n{i}\n", encoding="utf-8")
     out = tmp_path / "graph"
-    build_corpus([docs], out)
+    build_corpus([docs], out, dataset=True)
     reference = (out / NQUADS).read_bytes()
     for p in list(docs.glob("0-*")):  # change some documents, then kill the rebuild
         p.write_text(p.read_text(encoding="utf-8") + "\n（十）补充\n1.新增任务。（责任单位：县审计局）\n", encoding="utf-8")
     rng = random.Random(7)
     for _ in range(3):
-        proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "build", str(docs), "-o", str(out), "-q"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "build", str(docs), "-o", str(out), "-q",
+                                 "--dataset"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.5, 3.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -189,10 +189,10 @@ def test_killed_build_leaves_a_usable_graph_and_the_next_build_completes(tmp_pat
         assert (out / NQUADS).exists()
         q = get_query("unit-workload")
         assert run_store(open_store(out, read_only=True), q.text, bind_params(q, {})).rows
-    final = build_corpus([docs], out)
+    final = build_corpus([docs], out, dataset=True)
     assert not final.skipped
     clean = tmp_path / "clean"
-    build_corpus([docs], clean)
+    build_corpus([docs], clean, dataset=True)
     assert (out / NQUADS).read_bytes() == (clean / NQUADS).read_bytes() != reference
 
 

@@ -23,13 +23,16 @@ if TYPE_CHECKING:
 @click.option("--allow-empty", is_flag=True,
               help="Build even if the inputs hold no document (this empties the graph); without it, that is an error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--dataset", is_flag=True,
+              help="Also write GRAPH/dataset.nq, the whole dataset as N-Quads (else `policykg export dataset` "
+                   "makes it when asked; a rebuild need not rewrite it).")
 @click.option("-w", "--workers", type=int, default=None, help="Worker processes for extraction (default: all cores).")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
               help="Extract on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a cluster "
                    "of --workers local processes. Workers need the documents at the same paths.")
 @errors_to_click
 def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, allow_empty: bool, quiet: bool,
-          workers: int | None, dask_address: str | None) -> None:
+          dataset: bool, workers: int | None, dask_address: str | None) -> None:
     """Build a graph from documents (files or folders of .txt, .html, .docx, .pdf).
 
     Unchanged documents (same sha256) are not extracted again, and an interrupted build
@@ -52,7 +55,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
         with pool as executor:
             report = build_corpus(
                 inputs, out_dir, encoding=encoding, progress=bar.step, on_files=bar.start, workers=workers, executor=executor,
-                allow_empty=allow_empty,
+                allow_empty=allow_empty, dataset=dataset,
             )
     except OSError as exc:
         raise click.ClickException(
