@@ -126,13 +126,15 @@ def task_links(links: Iterable[PolicyLink], tasks: Callable[[str], Sequence[Chai
                threshold: float = TASK_THRESHOLD) -> list[TaskLink]:
     """The tasks of each implementing document linked to their counterparts in the document
     it implements (``tasks``: a document's tasks by its id)."""
+    links = [link for link in links if link.target is not None]
+    if not links:
+        return []  # (and scikit-learn, seconds to import, is not)
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
     out = []
     for link in links:
-        if link.target is None:
-            continue
+        assert link.target is not None
         mine, theirs = tasks(link.doc_id), tasks(link.target)
         if not mine or not theirs:
             continue

@@ -22,16 +22,14 @@ from typing import TYPE_CHECKING, BinaryIO
 import pyoxigraph as ox
 
 from policykg.atomic import open_atomic
-from policykg.namespace import ONTOLOGY_IRI, PREFIXES
-from policykg.paths import ONTOLOGY_DIR, resource
+from policykg.generation import NQUADS
+from policykg.graphs import ontology_nquads, sorted_lines
+from policykg.namespace import PREFIXES
 from policykg.pipeline.rdf import graph_iri
 
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-NQUADS = "dataset.nq"
-ONTOLOGY_FILES = ("policykg.ttl", "unit-types.ttl", "themes.ttl")
-ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 
 
 @dataclass(frozen=True)
@@ -44,28 +42,8 @@ class DocumentRDF:
     shared: bytes
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(set(data.splitlines()))
-    return b"".join(line + b"\n" for line in lines if line)
-
-
 def _without_prefixes(trig: bytes) -> bytes:
     return b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@prefix "))
-
-
-def nquads_as_triples(nquads: bytes, graph: str) -> bytes:
-    """N-Quads lines of one graph as N-Triples (the graph term dropped).
-
-    >>> nquads_as_triples(b'<s> <p> "o" <g> .\\n', "g")
-    b'<s> <p> "o" .\\n'
-    """
-    tail = f" <{graph}> .".encode()
-    out = []
-    for line in nquads.splitlines():
-        if not line.endswith(tail):
-            raise ValueError(f"not a line of graph <{graph}>: {line[:120]!r}")
-        out.append(line[: -len(tail)] + b" .\n")
-    return b"".join(out)
 
 
 def trig_header() -> bytes:
@@ -85,22 +63,9 @@ def document_rdf(doc_id: str, quads: Iterable[ox.Quad]) -> DocumentRDF:
         else:
             shared.append(q)
     return DocumentRDF(
-        graph=_sorted_lines(ox.serialize(mine, format=ox.RdfFormat.N_QUADS) or b""),
-        shared=_sorted_lines(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b""),
+        graph=sorted_lines(ox.serialize(mine, format=ox.RdfFormat.N_QUADS) or b""),
+        shared=sorted_lines(ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b""),
     )
-
-
-def ontology_quads() -> list[ox.Quad]:
-    """The ontology and the unit-type and theme schemes, in their own named graph."""
-    store = ox.Store()  # in memory: parses each file into the graph
-    for name in ONTOLOGY_FILES:
-        store.load(path=str(resource(ONTOLOGY_DIR, name)), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
-    return list(store)
-
-
-def ontology_nquads() -> bytes:
-    """The ontology graph's N-Quads, lines sorted."""
-    return _sorted_lines(ox.serialize(ontology_quads(), format=ox.RdfFormat.N_QUADS) or b"")
 
 
 def write_dataset_files(graph_dir: str | Path, corpus: bytes, parts: Iterable[Path]) -> None:

@@ -24,7 +24,6 @@ import os
 import shutil
 from pathlib import Path
 
-from policykg.dataset import NQUADS
 from policykg.store import STORE
 
 GENERATIONS = "generations"
@@ -32,6 +31,8 @@ CURRENT = "current"
 MANIFEST = "manifest.json"
 EXTRACTIONS = "extractions"
 TABLES = "tables"
+#: the dataset as one N-Quads file (see policykg.dataset; written with build --dataset)
+NQUADS = "dataset.nq"
 #: what a generation holds, each reached from the graph directory by a fixed link
 PUBLISHED = (STORE, NQUADS, MANIFEST, EXTRACTIONS, TABLES)
 #: what a generation may lack (its link is then removed)

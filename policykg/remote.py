@@ -166,8 +166,8 @@ def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
     from functools import partial
 
     from policykg.chain import CHAIN_GRAPH
-    from policykg.dataset import ONTOLOGY_GRAPH
     from policykg.graphdir import document_graph_files
+    from policykg.graphs import ONTOLOGY_GRAPH
     from policykg.store import open_store
 
     store = open_store(graph_dir, read_only=True)
@@ -180,7 +180,7 @@ def _graphs(graph_dir: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
 
 
 def _part_triples(path: Path, graph: str) -> bytes:
-    from policykg.dataset import nquads_as_triples
+    from policykg.graphs import nquads_as_triples
 
     try:
         return nquads_as_triples(path.read_bytes(), graph)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policykg.dataset import ONTOLOGY_GRAPH, nquads_as_triples, ontology_quads
 from policykg.errors import GraphNotBuiltError
+from policykg.graphs import ONTOLOGY_GRAPH, nquads_as_triples, ontology_quads
 from policykg.pipeline.rdf import GRAPH_PREFIX, SHARED_GRAPH, graph_iri
 
 STORE = "store"
