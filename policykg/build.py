@@ -35,7 +35,7 @@ from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
 from policykg.pipeline.ingest import supported
 from policykg.records import Extraction, Problem
 from policykg.store import STORE, StoreUpdate, stored_documents
-from policykg.tables import TABLES_DIR, TableWriter, document_tables, from_bytes, to_bytes
+from policykg.tables import TABLES_DIR, TableWriter, document_tables, from_bytes, to_bytes, write_chain_tables
 
 
 @dataclass
@@ -503,6 +503,8 @@ def _write_generation(folder: Path, parts: Parts, update: StoreUpdate, report: B
                 yield read_extraction(parts.extraction(d.doc_id))
 
     tables.close(from_parts)
+    write_chain_tables(folder / TABLES_DIR, report.chain, {d.doc_id: d.name for d in report.documents},
+                       {d.doc_id: d.jurisdiction for d in report.documents})
     kill_point("tables-written")
     report.seconds = time.perf_counter() - t0
     write_text(folder / MANIFEST, json.dumps(manifest(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n")

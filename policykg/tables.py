@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from policykg.chain import Chain
+
 MILESTONE_FIELDS = ("doc", "task", "canonical_task", "year", "text", "start", "end", "jurisdiction")
 UNIT_NAME_FIELDS = ("doc", "unit", "name", "label", "jurisdiction", "kind", "unit_type")
 CONCEPT_FIELDS = ("scheme", "concept", "lang", "label")
@@ -253,6 +255,47 @@ def _write_concepts(folder: Path) -> None:
         pq.write_table(table, fh, compression="zstd")
 
 
+#: the policy chain's tables (see policykg.chain), made from the whole corpus at each build
+CHAIN_FIELDS: dict[str, tuple[str, ...]] = {
+    "policy_links": ("doc", "jurisdiction", "cited", "implemented_doc"),
+    "task_links": ("doc", "task", "key", "implemented_doc", "implemented_task", "implemented_key", "similarity"),
+}
+
+
+def write_chain_tables(folder: Path, chain: Chain, names: Mapping[str, str], jurisdictions: Mapping[str, str | None]) -> None:
+    """``policy_links`` (each citation: the citing document, its jurisdiction, the title cited
+    and the document of the corpus it names, else null) and ``task_links`` (each task that
+    carries out a task of the document its plan implements, with the similarity); documents
+    by name (``names``: doc id → name), tasks by id, as the other tables give them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from policykg.atomic import open_atomic
+
+    columns: dict[str, dict[str, list[Any]]] = {
+        "policy_links": {
+            "doc": [names[p.doc_id] for p in chain.policies],
+            "jurisdiction": [jurisdictions.get(p.doc_id) for p in chain.policies],
+            "cited": [p.cited for p in chain.policies],
+            "implemented_doc": [names[p.target] if p.target else None for p in chain.policies],
+        },
+        "task_links": {
+            "doc": [names[t.doc_id] for t in chain.tasks],
+            "task": [task_id(t.doc_id, t.key) for t in chain.tasks],
+            "key": [t.key for t in chain.tasks],
+            "implemented_doc": [names[t.target_doc] for t in chain.tasks],
+            "implemented_task": [task_id(t.target_doc, t.target_key) for t in chain.tasks],
+            "implemented_key": [t.target_key for t in chain.tasks],
+            "similarity": [t.score for t in chain.tasks],
+        },
+    }
+    for name, fields in CHAIN_FIELDS.items():
+        types = [(c, pa.float64() if c == "similarity" else pa.string()) for c in fields]
+        table = pa.table(columns[name], schema=pa.schema(types))
+        with open_atomic(folder / f"{name}.parquet") as fh:
+            pq.write_table(table, fh, compression="zstd")
+
+
 def _complete(folder: Path) -> bool:
     """Whether ``folder`` holds every table a build writes."""
     return all((folder / f"{n}.parquet").is_file() for n in (*FIELDS, CONCEPTS))
@@ -274,8 +317,12 @@ def connect(graph_dir: str | Path) -> duckdb.DuckDBPyConnection:
 
     folder = tables_dir(graph_dir)
     con = duckdb.connect()
-    for name in (*FIELDS, CONCEPTS):
+    for name in (*FIELDS, CONCEPTS, *CHAIN_FIELDS):
         path = str(folder / f"{name}.parquet").replace("'", "''")
+        if name in CHAIN_FIELDS and not (folder / f"{name}.parquet").is_file():  # a build before the chain
+            columns = ", ".join(f"NULL::{'DOUBLE' if c == 'similarity' else 'VARCHAR'} AS {c}" for c in CHAIN_FIELDS[name])
+            con.execute(f"CREATE VIEW {name} AS SELECT {columns} WHERE false")
+            continue
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")  # a path, not document text
     con.execute(f"CREATE VIEW units AS {UNITS_SQL}")
     return con

@@ -39,6 +39,14 @@ FIXTURE_CASES = [
     ("unit-type-by-jurisdiction", {"lang": "en"}),
     ("lead-unit-type-by-theme", {}),
     ("units-by-task", {"fragment": "村"}),
+    ("task-decomposition", {}),  # beta's plan implements alpha's: one task link
+    ("task-decomposition", {"lang": "en"}),
+]
+#: the policy chain's fixtures: a provincial plan, the county plans implementing it (and a dev pair)
+CHAIN_CASES = [
+    ("task-decomposition", {}),
+    ("task-decomposition", {"jurisdiction": "石门县"}),
+    ("task-decomposition", {"fragment": "黑臭水体", "lang": "en"}),
 ]
 
 
@@ -66,7 +74,7 @@ def test_tables_hold_the_export_rows(built_graph: Path, name: str) -> None:
 
 def test_every_twin_has_its_named_query() -> None:
     twins = sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
-    assert twins == sorted({n for n, _ in TWIN_CASES})
+    assert twins == sorted({n for n, _ in TWIN_CASES + FIXTURE_CASES})
     assert all((QUERIES_DIR / f"{n}.rq").is_file() for n in twins)
 
 
@@ -79,7 +87,7 @@ def test_twin_gives_the_sparql_rows_on_the_samples(built_graph: Path, name: str,
     assert sql.rows == sparql.rows
 
 
-@pytest.mark.parametrize("name, params", FIXTURE_CASES, ids=[n for n, _ in FIXTURE_CASES])
+@pytest.mark.parametrize("name, params", FIXTURE_CASES, ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in FIXTURE_CASES])
 def test_twin_gives_the_sparql_rows_on_the_fixtures(fixture_graph: Path, name: str, params: dict[str, str]) -> None:
     sparql = run_named(fixture_graph, name, **params)
     assert sparql.rows
@@ -156,3 +164,33 @@ def test_tables_are_remade_when_the_previous_build_has_none(samples_dir: Path, t
     report = build_corpus([docs], graph)
     assert not report.processed
     assert _tables(graph) == before
+
+
+@pytest.fixture(scope="module")
+def chain_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("chain-tables") / "graph"
+    build_corpus([Path(__file__).parent / "fixtures" / "chain"], out)
+    return out
+
+
+@pytest.mark.parametrize("name, params", CHAIN_CASES, ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in CHAIN_CASES])
+def test_twin_gives_the_sparql_rows_on_the_policy_chain(chain_graph: Path, name: str, params: dict[str, str]) -> None:
+    sparql = run_named(chain_graph, name, **params)
+    assert sparql.rows
+    assert run_twin(chain_graph, name, **params).rows == sparql.rows
+
+
+def test_the_chain_tables_hold_the_links(chain_graph: Path) -> None:
+    links = run_sql(chain_graph, "SELECT doc, key, implemented_doc, implemented_key, similarity FROM task_links").rows
+    assert len(links) == len(sparql_links(chain_graph)) == 20  # 14 + 6: the test and the development pairs
+    cited = run_sql(chain_graph, "SELECT doc, cited, implemented_doc FROM policy_links ORDER BY doc").rows
+    assert [r["implemented_doc"] is None for r in cited].count(True) == 1  # the national plan, not in the corpus
+    assert all(0 < r["similarity"] <= 1 for r in links)
+
+
+def sparql_links(graph: Path) -> list[dict[str, object]]:
+    from policykg.query import sparql
+
+    df = sparql(graph, "SELECT ?t ?h WHERE { ?t pkg:implementsTask ?h }")
+    assert not isinstance(df, bool)
+    return df.to_dict("records")

@@ -142,7 +142,7 @@ def sparql(text: str | None, graph_dir: Path, file: Path | None, fmt: str, outpu
 @errors_to_click
 def sql_command(text: str | None, graph_dir: Path, file: Path | None, fmt: str, output: str | None) -> None:
     """Run SQL (DuckDB) on the analysis tables: assignments, tasks, units, unit_names, places,
-    pairings, milestones, concepts.
+    pairings, milestones, concepts, policy_links, task_links.
 
     Example: policykg sql "SELECT jurisdiction, count(*) AS n FROM assignments WHERE role = 'lead' GROUP BY 1" graph/
     """
