@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from policykg.atomic import open_atomic
 from policykg.generation import NQUADS
-from policykg.graphs import ontology_nquads, sorted_lines
+from policykg.graphs import ontology_nquads, sorted_lines, triples_as_nquads
 from policykg.namespace import PREFIXES
 from policykg.pipeline.rdf import graph_iri
 
@@ -94,9 +94,7 @@ def store_nquads(graph_dir: str | Path) -> Iterator[bytes]:
         g = ox.NamedNode(iri)
         if not store.contains_named_graph(g):
             continue
-        tail = f" <{iri}> .".encode()
-        triples = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"").splitlines()
-        yield b"".join(sorted(line[:-2] + tail + b"\n" for line in triples if line))
+        yield b"".join(sorted(triples_as_nquads(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"", iri)))
 
 
 def _graph_of(line: bytes) -> bytes:

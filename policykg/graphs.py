@@ -38,6 +38,16 @@ def nquads_as_triples(nquads: bytes, graph: str) -> bytes:
     return b"".join(out)
 
 
+def triples_as_nquads(ntriples: bytes, graph: str) -> list[bytes]:
+    """N-Triples lines as N-Quads lines of one graph (each ending in a newline).
+
+    >>> triples_as_nquads(b'<s> <p> "o" .\\n', "g")
+    [b'<s> <p> "o" <g> .\\n']
+    """
+    tail = f" <{graph}> .\n".encode()
+    return [line[:-2] + tail for line in ntriples.splitlines() if line]
+
+
 def ontology_quads() -> list[ox.Quad]:
     """The ontology and the unit-type and theme schemes, in their own named graph."""
     store = ox.Store()  # in memory: parses each file into the graph

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policykg.errors import GraphNotBuiltError
-from policykg.graphs import ONTOLOGY_GRAPH, nquads_as_triples, ontology_quads
+from policykg.graphs import ONTOLOGY_GRAPH, ontology_quads, triples_as_nquads
 from policykg.pipeline.rdf import GRAPH_PREFIX, SHARED_GRAPH, graph_iri
 
 STORE = "store"
@@ -63,20 +63,33 @@ def _reader(path: Path, memory: bool) -> ox.Store:
         hit = _READERS.get(slot)
         if hit is not None and hit[0] == identity:
             return hit[1]
+    if memory and not fits_in_memory(path.parent, 1, "querying it on disk"):
+        return _reader(path, False)
     store = ox.Store.read_only(str(real))
     if memory:
-        need = int(store_bytes(path.parent) * MEMORY_PER_DISK_BYTE)
-        available = available_memory()
-        if available is not None and need > available:
-            warnings.warn(f"{path.parent}: the store needs about {need >> 20} MB in memory and "
-                          f"{available >> 20} MB are free; querying it on disk", stacklevel=3)
-            return _reader(path, False)
-        copy = ox.Store()
-        copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
-        store = copy
+        store = memory_copy(store)
     with _READERS_LOCK:
         _READERS[slot] = (identity, store)  # the previous generation's store is let go
     return store
+
+
+def memory_copy(store: ox.Store) -> ox.Store:
+    """An in-memory store holding what ``store`` holds."""
+    copy = ox.Store()
+    copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+    return copy
+
+
+def fits_in_memory(graph_dir: str | Path, copies: int, otherwise: str) -> bool:
+    """Whether ``copies`` in-memory copies of the graph directory's store fit in the memory
+    free now; if not, a warning that ends with what is done ``otherwise``."""
+    need = int(store_bytes(graph_dir) * MEMORY_PER_DISK_BYTE) * copies
+    free = available_memory()
+    if free is not None and need > free:
+        warnings.warn(f"{graph_dir}: {copies} in-memory cop{'y' if copies == 1 else 'ies'} of the store need about "
+                      f"{need >> 20} MB and {free >> 20} MB are free; {otherwise}", stacklevel=3)
+        return False
+    return True
 
 
 def store_bytes(graph_dir: str | Path) -> int:
@@ -86,17 +99,26 @@ def store_bytes(graph_dir: str | Path) -> int:
 
 def available_memory() -> int | None:
     """Bytes of memory available to a new allocation (Linux's MemAvailable), if known."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    free = proc_kib("/proc/meminfo", "MemAvailable")
+    if free is not None:
+        return free
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def proc_kib(path: str, field: str) -> int | None:
+    """A ``FIELD: N kB`` figure of a Linux /proc file (``/proc/meminfo``'s MemAvailable,
+    ``/proc/self/status``'s VmSize) in bytes, or None where there is none."""
+    try:
+        with open(path, encoding="ascii") as f:
+            for line in f:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
 
 def stored_documents(graph_dir: str | Path) -> set[str]:
@@ -201,15 +223,12 @@ class StoreUpdate:
             gone, added = set(), set()
             self._bulk_load(shared)
             self.added += shared.count(b"\n")
-        elif previous is not None:  # both N-Quads of the one graph: compared as they are
-            old, new = set(previous.splitlines()), set(shared.splitlines())
+        else:
+            if previous is None:  # not kept from the last build: read back from the store
+                stored = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH) or b""
+                previous = b"".join(triples_as_nquads(stored, SHARED_GRAPH.value))
+            old, new = set(previous.splitlines()), set(shared.splitlines())  # N-Quads of one graph, as lines
             gone, added = old - new, new - old
-        else:  # read back from the store, as N-Triples
-            old = set((self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=SHARED_GRAPH) or b"").splitlines())
-            new = set(nquads_as_triples(shared, SHARED_GRAPH.value).splitlines())
-            tail = f" <{SHARED_GRAPH.value}> .".encode()
-            gone = {line[:-2] + tail for line in old - new}
-            added = {line[:-2] + tail for line in new - old}
         if gone:
             for q in ox.parse(b"\n".join(sorted(gone)) + b"\n", format=ox.RdfFormat.N_QUADS):
                 self.store.remove(q)

@@ -243,16 +243,20 @@ def concept_rows() -> list[dict[str, str]]:
 
 
 def _write_concepts(folder: Path) -> None:
+    rows = concept_rows()
+    _write_small(folder, CONCEPTS, {c: [r[c] for r in rows] for c in CONCEPT_FIELDS})
+
+
+def _write_small(folder: Path, name: str, columns: Mapping[str, list[Any]]) -> None:
+    """Write one table made at the end of a build, whole (text columns; ``similarity`` a number)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from policykg.atomic import open_atomic
 
-    rows = concept_rows()
-    table = pa.table({c: [r[c] for r in rows] for c in CONCEPT_FIELDS},
-                     schema=pa.schema([(c, pa.string()) for c in CONCEPT_FIELDS]))
-    with open_atomic(folder / f"{CONCEPTS}.parquet") as fh:
-        pq.write_table(table, fh, compression="zstd")
+    types = pa.schema([(c, pa.float64() if c == "similarity" else pa.string()) for c in columns])
+    with open_atomic(folder / f"{name}.parquet") as fh:
+        pq.write_table(pa.table(dict(columns), schema=types), fh, compression="zstd")
 
 
 #: the policy chain's tables (see policykg.chain), made from the whole corpus at each build
@@ -267,33 +271,21 @@ def write_chain_tables(folder: Path, chain: Chain, names: Mapping[str, str], jur
     and the document of the corpus it names, else null) and ``task_links`` (each task that
     carries out a task of the document its plan implements, with the similarity); documents
     by name (``names``: doc id → name), tasks by id, as the other tables give them."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from policykg.atomic import open_atomic
-
-    columns: dict[str, dict[str, list[Any]]] = {
-        "policy_links": {
-            "doc": [names[p.doc_id] for p in chain.policies],
-            "jurisdiction": [jurisdictions.get(p.doc_id) for p in chain.policies],
-            "cited": [p.cited for p in chain.policies],
-            "implemented_doc": [names[p.target] if p.target else None for p in chain.policies],
-        },
-        "task_links": {
-            "doc": [names[t.doc_id] for t in chain.tasks],
-            "task": [task_id(t.doc_id, t.key) for t in chain.tasks],
-            "key": [t.key for t in chain.tasks],
-            "implemented_doc": [names[t.target_doc] for t in chain.tasks],
-            "implemented_task": [task_id(t.target_doc, t.target_key) for t in chain.tasks],
-            "implemented_key": [t.target_key for t in chain.tasks],
-            "similarity": [t.score for t in chain.tasks],
-        },
-    }
-    for name, fields in CHAIN_FIELDS.items():
-        types = [(c, pa.float64() if c == "similarity" else pa.string()) for c in fields]
-        table = pa.table(columns[name], schema=pa.schema(types))
-        with open_atomic(folder / f"{name}.parquet") as fh:
-            pq.write_table(table, fh, compression="zstd")
+    _write_small(folder, "policy_links", {
+        "doc": [names[p.doc_id] for p in chain.policies],
+        "jurisdiction": [jurisdictions.get(p.doc_id) for p in chain.policies],
+        "cited": [p.cited for p in chain.policies],
+        "implemented_doc": [names[p.target] if p.target else None for p in chain.policies],
+    })
+    _write_small(folder, "task_links", {
+        "doc": [names[t.doc_id] for t in chain.tasks],
+        "task": [task_id(t.doc_id, t.key) for t in chain.tasks],
+        "key": [t.key for t in chain.tasks],
+        "implemented_doc": [names[t.target_doc] for t in chain.tasks],
+        "implemented_task": [task_id(t.target_doc, t.target_key) for t in chain.tasks],
+        "implemented_key": [t.target_key for t in chain.tasks],
+        "similarity": [t.score for t in chain.tasks],
+    })
 
 
 def _complete(folder: Path) -> bool:

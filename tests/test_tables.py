@@ -87,11 +87,18 @@ def test_twin_gives_the_sparql_rows_on_the_samples(built_graph: Path, name: str,
     assert sql.rows == sparql.rows
 
 
-@pytest.mark.parametrize("name, params", FIXTURE_CASES, ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in FIXTURE_CASES])
-def test_twin_gives_the_sparql_rows_on_the_fixtures(fixture_graph: Path, name: str, params: dict[str, str]) -> None:
-    sparql = run_named(fixture_graph, name, **params)
+#: (graph fixture, query, parameters): the query fixtures' graph and the policy chain's
+GRAPH_CASES = [("fixture_graph", n, p) for n, p in FIXTURE_CASES] + [("chain_graph", n, p) for n, p in CHAIN_CASES]
+
+
+@pytest.mark.parametrize("graph, name, params", GRAPH_CASES,
+                         ids=[f"{g}-{n}-{'-'.join(p.values()) or 'all'}" for g, n, p in GRAPH_CASES])
+def test_twin_gives_the_sparql_rows_on_the_fixtures(request: pytest.FixtureRequest, graph: str, name: str,
+                                                    params: dict[str, str]) -> None:
+    graph_dir = request.getfixturevalue(graph)
+    sparql = run_named(graph_dir, name, **params)
     assert sparql.rows
-    assert run_twin(fixture_graph, name, **params).rows == sparql.rows
+    assert run_twin(graph_dir, name, **params).rows == sparql.rows
 
 
 def test_twin_checks_its_values(built_graph: Path) -> None:
@@ -171,13 +178,6 @@ def chain_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("chain-tables") / "graph"
     build_corpus([Path(__file__).parent / "fixtures" / "chain"], out)
     return out
-
-
-@pytest.mark.parametrize("name, params", CHAIN_CASES, ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in CHAIN_CASES])
-def test_twin_gives_the_sparql_rows_on_the_policy_chain(chain_graph: Path, name: str, params: dict[str, str]) -> None:
-    sparql = run_named(chain_graph, name, **params)
-    assert sparql.rows
-    assert run_twin(chain_graph, name, **params).rows == sparql.rows
 
 
 def test_the_chain_tables_hold_the_links(chain_graph: Path) -> None:

@@ -17,7 +17,7 @@ from policykg.errors import QueryError
 from policykg.generation import current_id
 from policykg.namespace import PREFIXES
 from policykg.query import check_nesting, tokens
-from policykg.store import STORE, open_store
+from policykg.store import STORE, fits_in_memory, memory_copy, open_store, proc_kib
 
 #: the operations of SPARQL Update (which ``Store.query`` would not run anyway)
 _UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH"})
@@ -87,11 +87,9 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     store = ox.Store.read_only(store_path)
     if memory:  # a copy in memory; a query's memory is counted on top of it
-        copy = ox.Store()
-        copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
-        store = copy
+        store = memory_copy(store)
     if max_memory:
-        limit = max_memory + (_address_space() if memory else 0)
+        limit = max_memory + ((proc_kib("/proc/self/status", "VmSize") or 0) if memory else 0)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send(("ready",))  # a query's time limit starts now, not while the process starts
     while True:
@@ -113,18 +111,6 @@ def _worker_main(conn: Any, store_path: str, max_rows: int, max_bytes: int, max_
             conn.send(("memory", f"the query needed more than the {max_memory >> 20} MB a query may use"))
         except Exception as exc:  # keep the worker alive
             conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
-
-def _address_space() -> int:
-    """Bytes of address space this process uses now (Linux), 0 when unknown."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
 
 def _rows_answer(res: ox.QuerySolutions, max_rows: int, max_bytes: int) -> tuple[Any, ...]:
     """A SELECT's rows as plain tuples, cut at ``max_rows`` rows or about ``max_bytes``."""
@@ -164,20 +150,6 @@ STARTUP_SECONDS = 60.0
 MEMORY_STARTUP_SECONDS = 900.0
 
 
-def _fits(graph_dir: Path, copies: int) -> bool:
-    """Whether ``copies`` in-memory copies of the store fit in the memory free now (warns if not)."""
-    import warnings
-
-    from policykg.store import MEMORY_PER_DISK_BYTE, available_memory, store_bytes
-
-    need = int(store_bytes(graph_dir) * MEMORY_PER_DISK_BYTE) * copies
-    free = available_memory()
-    if free is not None and need > free:
-        warnings.warn(f"{graph_dir}: {copies} copies of the store need about {need >> 20} MB in memory and "
-                      f"{free >> 20} MB are free; serving it from disk", stacklevel=3)
-        return False
-    return True
-
 class Busy(Exception):
     """Every query process is taken and the queue is full: try again shortly."""
 
@@ -203,7 +175,7 @@ class Endpoint:
 
         open_store(graph_dir, read_only=True)  # a clear error now if there is no graph
         self.graph_dir = Path(graph_dir)
-        self.memory = memory and _fits(self.graph_dir, max(1, workers))
+        self.memory = memory and fits_in_memory(self.graph_dir, max(1, workers), "serving it from disk")
         if self.memory:
             max_workers = workers  # each process holds a copy: no spare ones
         self.timeout = timeout
