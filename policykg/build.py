@@ -27,13 +27,14 @@ from typing import Any
 from policykg import __version__
 from policykg.atomic import write_text
 from policykg.chain import CHAIN_GRAPH, Chain, ChainDocument, ChainTask, chain_nquads, corpus_chain
+from policykg.curate import CorrectionReport, Corrections, correction_report, load_corrections
 from policykg.dataset import DocumentRDF, document_rdf, write_dataset_files
 from policykg.errors import BuildLockedError, IngestError, InputError
 from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration, current
 from policykg.graphdir import DocumentSummary, Parts, read_extraction
 from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
 from policykg.pipeline.ingest import supported
-from policykg.records import Extraction, Problem
+from policykg.records import Correction, Extraction, Problem
 from policykg.store import STORE, StoreUpdate, stored_documents
 from policykg.tables import TABLES_DIR, TableWriter, document_tables, from_bytes, to_bytes, write_chain_tables
 
@@ -51,6 +52,8 @@ class BuildReport:
     quads: int = 0
     #: which documents implement which, and their tasks' links (see policykg.chain)
     chain: Chain = field(default_factory=lambda: Chain([], []))
+    #: what became of the curator's corrections (see policykg.curate)
+    corrections: CorrectionReport = field(default_factory=CorrectionReport)
 
     @property
     def skipped(self) -> list[Problem]:
@@ -151,10 +154,11 @@ def _regular_file(path: Path, problems: list[Problem]) -> bool:
     return True
 
 
-def process_one(path: Path, name: str, encoding: str | None = None) -> Processed | Problem:
+def process_one(path: Path, name: str, encoding: str | None = None,
+                corrections: tuple[Correction, ...] = ()) -> Processed | Problem:
     """The pipeline over one file; a problem (never an exception) when it cannot be read."""
     try:
-        return process_file(path, name=name, encoding=encoding)
+        return process_file(path, name=name, encoding=encoding, corrections=corrections)
     except IngestError as exc:
         return Problem(shown(path), f"skipped: {exc.problem}. {exc.advice}", "error")
     except Exception as exc:  # a bug must not lose the rest of the corpus
@@ -170,12 +174,23 @@ class Built:
     rdf: DocumentRDF
     #: the document's rows of the analysis tables, as Arrow IPC streams (see policykg.tables)
     tables: dict[str, bytes]
+    #: the extraction before the curator's corrections, when they changed it
+    original_json: str | None = None
 
 
-def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Problem]:
+#: one file to extract: its path, name, forced encoding, and the corrections (and their hash) that concern it
+Job = tuple[Path, str, str | None, tuple[Correction, ...], str]
+
+
+def _json(ex: Extraction) -> str:
+    # compact: the C encoder (indented output goes through the pure-Python one, several times slower)
+    return json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def _extract_one(job: Job) -> tuple[str, Built | Problem]:
     """Extract one file and serialize everything written for it (runs in a worker)."""
-    path, name, encoding = job
-    done = process_one(path, name, encoding)
+    path, name, encoding, corrections, digest = job
+    done = process_one(path, name, encoding, corrections)
     if isinstance(done, Problem):
         return name, done
     ex = done.extraction
@@ -199,10 +214,11 @@ def _extract_one(job: tuple[Path, str, str | None]) -> tuple[str, Built | Proble
         title=ex.policy.title,
         jurisdiction=ex.policy.jurisdiction,
         implements=list(ex.policy.implements),
+        corrections=digest,
+        correction_outcomes=[o.__dict__ for o in done.outcomes],
     )
-    # compact: the C encoder (indented output goes through the pure-Python one, several times slower)
-    text = json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-    return name, Built(summary, text, rdf, to_bytes(document_tables(ex)))
+    original = _json(done.original) if done.original is not None else None
+    return name, Built(summary, _json(ex), rdf, to_bytes(document_tables(ex)), original)
 
 
 def _in_order(executor: Executor, jobs: list[Any], window: int) -> Iterator[Any]:
@@ -217,15 +233,13 @@ def _in_order(executor: Executor, jobs: list[Any], window: int) -> Iterator[Any]
 
 
 def _extract_all(
-    todo: list[tuple[Path, str]],
+    jobs: list[Job],
     *,
-    encoding: str | None,
     workers: int | None,
     executor: Executor | None = None,
 ) -> Iterator[tuple[str, Built | Problem]]:
     """Extract files in order: on ``executor`` when given (a Dask cluster's, say), else in a
     pool of worker processes when there are enough files to pay for starting them, else here."""
-    jobs = [(path, name, encoding) for path, name in todo]
     if executor is not None:
         yield from _in_order(executor, jobs, window=64)
         return
@@ -304,6 +318,7 @@ def build_corpus(
     executor: Executor | None = None,
     allow_empty: bool = False,
     dataset: bool = False,
+    corrections: str | Path | None = None,
 ) -> BuildReport:
     """Build ``out_dir`` from the documents in ``inputs`` (files or folders).
 
@@ -330,12 +345,18 @@ def build_corpus(
     dataset:
         Also write the dataset as one N-Quads file, ``dataset.nq`` (otherwise
         ``policykg export dataset`` makes the same bytes from the store when asked).
+    corrections:
+        A curator's corrections file, or a folder of them (``*.csv``, see
+        :mod:`policykg.curate`), applied to the documents they concern; what became of
+        each is in the report (``report.corrections``) and the manifest.
 
     Raises
     ------
     InputError
         An input does not exist, or (unless ``allow_empty``) the inputs hold no
         document; the graph directory is left as it was.
+    CorrectionsError
+        ``corrections`` does not exist or cannot be read.
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -343,6 +364,7 @@ def build_corpus(
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}. Check the path; nothing was built and {out} is unchanged")
+    fixes = load_corrections(corrections) if corrections is not None else Corrections()
     files, problems = discover(inputs)
     if not files and not allow_empty:
         found = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
@@ -353,7 +375,7 @@ def build_corpus(
         )
     with build_lock(out):
         return _build(files, problems, out, t0, encoding=encoding, progress=progress, on_files=on_files, workers=workers,
-                      executor=executor, dataset=dataset)
+                      executor=executor, dataset=dataset, corrections=fixes)
 
 
 @contextmanager
@@ -396,6 +418,7 @@ def _build(
     workers: int | None = None,
     executor: Executor | None = None,
     dataset: bool = False,
+    corrections: Corrections | None = None,
 ) -> BuildReport:
     """Extract what changed, streaming each document's statements into a copy of the
     store as it comes; then the shared graph, the dataset files, the store swap and,
@@ -406,7 +429,8 @@ def _build(
     report = BuildReport(out_dir=str(out), problems=problems)
     parts = Parts(out, PIPELINE_VERSION)
     in_store = stored_documents(out)
-    summaries, todo = _unchanged(files, parts)
+    fixes = corrections or Corrections()
+    summaries, todo = _unchanged(files, parts, fixes, encoding)
     gen = NewGeneration(out)
     previous = current(out)
     tables = TableWriter(gen.dir / TABLES_DIR, previous / TABLES_DIR if previous else None, summaries)
@@ -417,11 +441,11 @@ def _build(
             if summary.doc_id not in in_store:  # resuming an interrupted build
                 update.add(summary.doc_id, parts.files(summary.doc_id)[0].read_bytes())
             step(name)
-        for name, outcome in _extract_all(todo, encoding=encoding, workers=workers, executor=executor):
+        for name, outcome in _extract_all(todo, workers=workers, executor=executor):
             if isinstance(outcome, Problem):
                 report.problems.append(outcome)
             else:
-                parts.write(outcome.summary, outcome.extraction_json, outcome.rdf)
+                parts.write(outcome.summary, outcome.extraction_json, outcome.rdf, outcome.original_json)
                 update.add(outcome.summary.doc_id, outcome.rdf.graph)
                 tables.add({table: from_bytes(data) for table, data in outcome.tables.items()})
                 summaries[name] = outcome.summary
@@ -433,6 +457,8 @@ def _build(
             if name in summaries:
                 report.documents.append(summaries[name])
                 report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
+        report.corrections = correction_report(fixes, {d.name: d.correction_outcomes for d in report.documents})
+        report.problems.extend(report.corrections.as_problems())
         _write_generation(gen.dir, parts, update, report, t0, tables, dataset=dataset)
     except BaseException:
         tables.abort()
@@ -446,17 +472,21 @@ def _build(
     return report
 
 
-def _unchanged(files: list[tuple[Path, str]], parts: Parts) -> tuple[dict[str, DocumentSummary], list[tuple[Path, str]]]:
-    """The documents built before from the same bytes (by name), and the files to extract."""
+def _unchanged(files: list[tuple[Path, str]], parts: Parts, corrections: Corrections,
+               encoding: str | None) -> tuple[dict[str, DocumentSummary], list[Job]]:
+    """The documents built before from the same bytes (by name) with the same corrections,
+    and the files to extract, each with the corrections that concern it."""
     summaries: dict[str, DocumentSummary] = {}
-    todo: list[tuple[Path, str]] = []
+    todo: list[Job] = []
     for path, name in files:
         try:
-            found = parts.reusable(name, _sha256(path))
+            sha = _sha256(path)
         except OSError:
-            found = None  # the reader reports why
+            sha = ""  # the reader reports why
+        mine, digest = corrections.for_document(name, sha), corrections.digest(name, sha)
+        found = parts.reusable(name, sha, digest) if sha else None
         if found is None:
-            todo.append((path, name))
+            todo.append((path, name, encoding, mine, digest))
         else:
             summaries[name] = found
     return summaries, todo
@@ -549,6 +579,12 @@ def manifest(report: BuildReport) -> dict[str, Any]:
             "implemented_documents_cited": len(report.chain.policies),
             "implemented_documents_in_corpus": report.chain.in_corpus,
             "task_links": len(report.chain.tasks),
+            "corrections": report.corrections.counts(),
+        },
+        "corrections": {
+            "applied": dict(sorted(report.corrections.applied.items())),
+            "reanchored": [{"source": s, "doc": d, "detail": x} for s, d, x in report.corrections.reanchored],
+            "stale": [{"source": s, "doc": d, "why": x} for s, d, x in report.corrections.stale],
         },
         "problems": [p.__dict__ for p in report.problems],
     }

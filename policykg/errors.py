@@ -63,6 +63,11 @@ class GoldFormatError(PolicyKGError):
     """A gold annotation file does not follow FORMAT.md."""
 
 
+class CorrectionsError(PolicyKGError):
+    """A corrections file or folder cannot be read (a row that cannot be used is a
+    problem reported with its file and line, not this error)."""
+
+
 class GraphNotBuiltError(PolicyKGError):
     """A command needs a built graph directory and found none."""
 

@@ -51,6 +51,10 @@ class DocumentSummary:
     title: str | None = None
     jurisdiction: str | None = None
     implements: list[str] = field(default_factory=list)
+    #: the curator's corrections that concern the document (a hash of them, see
+    #: policykg.curate) and what became of each (policykg.pipeline.correct.Outcome as dicts)
+    corrections: str = ""
+    correction_outcomes: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
@@ -58,8 +62,8 @@ class DocumentSummary:
 
 
 #: what a part holds; a build of another format starts afresh (2: the summary names the plan's
-#: title, jurisdiction and the documents it implements)
-PARTS_FORMAT = 2
+#: title, jurisdiction and the documents it implements; 3: and the corrections applied)
+PARTS_FORMAT = 3
 
 
 class Parts:
@@ -88,22 +92,34 @@ class Parts:
     def extraction(self, doc_id: str) -> Path:
         return self.dir / f"{doc_id}.extraction.json"
 
-    def reusable(self, name: str, sha: str) -> DocumentSummary | None:
-        """The summary of a document built before from the same bytes, or None."""
+    def original(self, doc_id: str) -> Path:
+        """The extraction as the pipeline made it, before the curator's corrections (written
+        only for a document they changed)."""
+        return self.dir / f"{doc_id}.original.json"
+
+    def reusable(self, name: str, sha: str, corrections: str = "") -> DocumentSummary | None:
+        """The summary of a document built before from the same bytes with the same
+        corrections (see :meth:`policykg.curate.Corrections.digest`), or None."""
         doc_id = document_id(name, sha)
         try:
             data = json.loads((self.dir / f"{doc_id}.json").read_text(encoding="utf-8"))
             needed = (*self.files(doc_id), self.extraction(doc_id))
             if data["sha256"] != sha or data["name"] != name or not all(p.exists() for p in needed):
                 return None
+            if data.get("corrections", "") != corrections:
+                return None
             return DocumentSummary(**data)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def write(self, s: DocumentSummary, extraction_json: str, rdf: DocumentRDF) -> None:
-        """Write one document's extraction and parts; the summary last, as the mark that
-        the rest is complete."""
+    def write(self, s: DocumentSummary, extraction_json: str, rdf: DocumentRDF, original_json: str | None = None) -> None:
+        """Write one document's extraction (and the one before corrections, when they changed
+        it) and parts; the summary last, as the mark that the rest is complete."""
         write_text(self.extraction(s.doc_id), extraction_json)
+        if original_json is not None:
+            write_text(self.original(s.doc_id), original_json)
+        else:
+            self.original(s.doc_id).unlink(missing_ok=True)
         for path, data in zip(self.files(s.doc_id), (rdf.graph, rdf.shared)):
             write_bytes(path, data)
         write_text(self.dir / f"{s.doc_id}.json", json.dumps(s.__dict__, ensure_ascii=False))
@@ -153,7 +169,7 @@ class Parts:
 
 
 #: ``.trig``: the parts of earlier versions, removed by the next build
-_PART_SUFFIXES = (".shared.nq", ".nq", ".trig", ".extraction.json", ".json")
+_PART_SUFFIXES = (".shared.nq", ".nq", ".trig", ".extraction.json", ".original.json", ".json")
 
 
 def part_files(graph_dir: Path, doc_id: str) -> tuple[Path, Path]:
@@ -203,8 +219,9 @@ def read_extraction(path: Path) -> Extraction:
     return extraction_from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def load_extractions(graph_dir: str | Path) -> list[Extraction]:
-    """The extractions a build wrote, in document-name order."""
+def load_extractions(graph_dir: str | Path, *, original: bool = False) -> list[Extraction]:
+    """The extractions a build wrote, in document-name order; with ``original``, each as the
+    pipeline made it, before the curator's corrections (``build --corrections``)."""
     ext_dir = Path(graph_dir) / EXTRACTIONS
     if not ext_dir.is_dir():
         raise GraphNotBuiltError(
@@ -213,7 +230,9 @@ def load_extractions(graph_dir: str | Path) -> list[Extraction]:
     out = []
     for p in sorted(ext_dir.glob("*.json")):
         try:
-            out.append(read_extraction(p))
+            ex = read_extraction(p)
+            before = Path(graph_dir) / PARTS / f"{ex.doc_id}.original.json"
+            out.append(read_extraction(before) if original and ex.corrections and before.exists() else ex)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise GraphNotBuiltError(
                 f"{p}: not an extraction this version of policykg can read (an older build?). "

@@ -31,6 +31,7 @@ class PKG(DefinedNamespace):
     Policy: URIRef
     CitedPolicy: URIRef
     TaskLink: URIRef
+    Correction: URIRef
     SourceDocument: URIRef
     Task: URIRef
     Assignment: URIRef
@@ -94,6 +95,14 @@ class PKG(DefinedNamespace):
     namePattern: URIRef
     corePattern: URIRef
     cuePattern: URIRef
+    correctedBy: URIRef
+    correctionId: URIRef
+    correctionAction: URIRef
+    correctionSource: URIRef
+    anchoring: URIRef
+    before: URIRef
+    after: URIRef
+    correctsTask: URIRef
 
 
 PREFIXES = {

@@ -120,6 +120,8 @@ class Mention:
     role: Role
     name: str
     prose: bool = False
+    #: ids of the curator's corrections that made or changed this mention (see policykg.curate)
+    corrections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,8 @@ class Place:
     parent: str | None
     start: int
     end: int
+    #: ids of the curator's corrections that set this place's parent (see policykg.curate)
+    corrections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -271,6 +275,49 @@ def _unit_from_dict(data: dict[str, Any]) -> ResolvedUnit:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """One row of a curator's corrections file (see :mod:`policykg.curate`): what to change,
+    anchored by the document's sha256, the task's key and text and the mention's span and
+    text, and who made it, when and why."""
+
+    id: str
+    action: str
+    source: str
+    who: str
+    when: str
+    why: str
+    doc: str = ""
+    sha256: str = ""
+    task: str = ""
+    task_text: str = ""
+    mention: str = ""
+    start: int | None = None
+    end: int | None = None
+    unit: str = ""
+    role: str = ""
+    place: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class AppliedCorrection:
+    """A correction as applied to one document: where it landed (``task``: the key, after
+    re-anchoring), what the extraction said before and what it says now, and how it was
+    anchored (``exact``, or ``re-anchored`` by text when the document changed)."""
+
+    id: str
+    action: str
+    source: str
+    who: str
+    when: str
+    why: str
+    task: str | None
+    before: str
+    after: str
+    anchored: str = "exact"
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything extracted from one document."""
 
@@ -288,6 +335,8 @@ class Extraction:
     #: abbreviations the document defines, and names completed from a list (东简 → 东简街道)
     aliases: dict[str, str] = field(default_factory=dict)
     check: SelfCheck = field(default_factory=SelfCheck)
+    #: the curator's corrections applied to this document (see policykg.curate)
+    corrections: tuple[AppliedCorrection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (lists instead of tuples)."""
@@ -308,11 +357,11 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
         Task(
             **{
                 **t,
-                "mentions": tuple(Mention(**m) for m in t["mentions"]),
+                "mentions": tuple(_mention(m) for m in t["mentions"]),
                 "milestones": tuple(Milestone(**m) for m in t["milestones"]),
                 "places": tuple(t["places"]),
                 "persons": tuple(Person(**x) for x in t.get("persons", ())),
-                "assessors": tuple(Mention(**x) for x in t.get("assessors", ())),
+                "assessors": tuple(_mention(x) for x in t.get("assessors", ())),
                 "cells": tuple(t.get("cells", ())),
                 "themes": tuple(t.get("themes", ())),
             }
@@ -335,13 +384,18 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
         format=data["format"],
         policy=policy,
         tasks=tasks,
-        places=tuple(Place(**x) for x in data["places"]),
+        places=tuple(Place(**{**x, "corrections": tuple(x.get("corrections", ()))}) for x in data["places"]),
         pairings=tuple(Pairing(**x) for x in data["pairings"]),
         warnings=tuple(data["warnings"]),
         units={k: _unit_from_dict(v) for k, v in data.get("units", {}).items()},
         aliases=dict(data.get("aliases", {})),
         check=_check_from_dict(data.get("check")),
+        corrections=tuple(AppliedCorrection(**x) for x in data.get("corrections", ())),
     )
+
+
+def _mention(data: dict[str, Any]) -> Mention:
+    return Mention(**{**data, "corrections": tuple(data.get("corrections", ()))})
 
 
 def _check_from_dict(data: dict[str, Any] | None) -> SelfCheck:

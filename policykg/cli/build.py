@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 @click.option("-o", "--out", "out_dir", default="graph", show_default=True, type=click.Path(path_type=Path),
               help="Graph directory to write.")
 @click.option("--encoding", default=None, help="Text encoding of .txt/.html files (default: detect).")
-@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped or any document was not understood.")
+@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped, any document was not understood "
+                                            "or any correction is stale or unusable.")
 @click.option("--allow-empty", is_flag=True,
               help="Build even if the inputs hold no document (this empties the graph); without it, that is an error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
@@ -30,9 +31,12 @@ if TYPE_CHECKING:
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
               help="Extract on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a cluster "
                    "of --workers local processes. Workers need the documents at the same paths.")
+@click.option("--corrections", type=click.Path(exists=True, path_type=Path), default=None, metavar="PATH",
+              help="A curator's corrections: a CSV file or a folder of *.csv (see `policykg review`), applied to the "
+                   "documents they concern, with who/when/why kept as provenance; stale ones are reported.")
 @errors_to_click
 def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict: bool, allow_empty: bool, quiet: bool,
-          dataset: bool, workers: int | None, dask_address: str | None) -> None:
+          dataset: bool, workers: int | None, dask_address: str | None, corrections: Path | None) -> None:
     """Build a graph from documents (files or folders of .txt, .html, .docx, .pdf).
 
     Unchanged documents (same sha256) are not extracted again, and an interrupted build
@@ -55,7 +59,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
         with pool as executor:
             report = build_corpus(
                 inputs, out_dir, encoding=encoding, progress=bar.step, on_files=bar.start, workers=workers, executor=executor,
-                allow_empty=allow_empty, dataset=dataset,
+                allow_empty=allow_empty, dataset=dataset, corrections=corrections,
             )
     except OSError as exc:
         raise click.ClickException(
@@ -64,10 +68,11 @@ def build(inputs: tuple[Path, ...], out_dir: Path, encoding: str | None, strict:
     finally:
         bar.close()
     echo_summary(report, out_dir)
-    if strict and (report.skipped or report.not_understood):
+    unusable = len(report.corrections.stale) + len(report.corrections.problems)
+    if strict and (report.skipped or report.not_understood or unusable):
         raise click.ClickException(
-            f"{len(report.skipped)} file(s) were skipped and {len(report.not_understood)} document(s) "
-            f"not understood (--strict)"
+            f"{len(report.skipped)} file(s) were skipped, {len(report.not_understood)} document(s) "
+            f"not understood and {unusable} correction(s) stale or unusable (--strict)"
         )
 
 
@@ -85,6 +90,11 @@ def echo_summary(report: BuildReport, out_dir: Path) -> None:
         click.echo(f"Policy chain: {cited} higher-level document(s) cited, {report.chain.in_corpus} of them in the "
                    f"corpus; {len(report.chain.tasks)} task(s) linked to the task they carry out "
                    f"(policykg query implementing-policies / task-decomposition).")
+    fixes = report.corrections
+    if fixes.applied or fixes.stale or fixes.problems:
+        click.echo(f"Corrections: {len(fixes.applied)} applied ({len(fixes.reanchored)} re-anchored after the document "
+                   f"changed), {len(fixes.stale)} stale, {len(fixes.problems)} unusable "
+                   f"(policykg query corrections shows before and after).")
     if len(report.documents) <= LIST_AT_MOST:
         for d in report.documents:
             check = "" if d.understood and d.coverage >= 1.0 else (
@@ -128,8 +138,11 @@ def inspect(file: Path, encoding: str | None) -> None:
 @click.argument("source", type=click.Path(exists=True, path_type=Path), default="graph")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--errors", "show_errors", is_flag=True, help="List every false positive and negative.")
+@click.option("--corrections", "when", type=click.Choice(["after", "before", "both"]), default="after", show_default=True,
+              help="For a graph built with --corrections: score it after the corrections, before them (as the "
+                   "pipeline read the documents), or both, side by side.")
 @errors_to_click
-def evaluate(gold_dir: Path, source: Path, fmt: str, show_errors: bool) -> None:
+def evaluate(gold_dir: Path, source: Path, fmt: str, show_errors: bool, when: str) -> None:
     """Score a built graph (or an `export assignments` file) against gold annotations.
 
     Example: policykg evaluate --gold tests/golden/ graph/
@@ -138,23 +151,27 @@ def evaluate(gold_dir: Path, source: Path, fmt: str, show_errors: bool) -> None:
     from policykg.evaluate import format_scores, tasks_from_extraction, tasks_from_rows
     from policykg.export import read_rows
 
-    if source.is_dir():
-        from policykg.graphdir import load_extractions
+    stages = ("before", "after") if when == "both" else (when,)
+    rows: list[dict[str, Any]] = []
+    for stage in stages:
+        if source.is_dir():
+            from policykg.graphdir import load_extractions
 
-        project = {e.doc: tasks_from_extraction(e) for e in load_extractions(source)}
-    else:
-        fmt_in = "csv" if source.suffix.lower() == ".csv" else "jsonl"
-        project = tasks_from_rows(read_rows(source.read_text(encoding="utf-8"), fmt_in))
-    result = run(gold_dir, project)
-    rows = result.table()
+            project = {e.doc: tasks_from_extraction(e) for e in load_extractions(source, original=stage == "before")}
+        else:
+            fmt_in = "csv" if source.suffix.lower() == ".csv" else "jsonl"
+            project = tasks_from_rows(read_rows(source.read_text(encoding="utf-8"), fmt_in))
+        result = run(gold_dir, project)
+        table = result.table()
+        if fmt == "table":
+            click.echo((f"{stage} corrections:\n" if len(stages) > 1 else "") + format_scores(table))
+        rows += [{"corrections": stage, **r} if len(stages) > 1 else r for r in table]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == "csv":
         from policykg.export import to_csv
 
         click.echo(to_csv(rows, tuple(rows[0])), nl=False)
-    else:
-        click.echo(format_scores(rows))
     for name in result.missing:
         click.echo(f"warning: {name} has gold but is not in {source}", err=True)
     if show_errors:
@@ -162,3 +179,39 @@ def evaluate(gold_dir: Path, source: Path, fmt: str, show_errors: bool) -> None:
             if d.errors:
                 click.echo(f"\n== {d.doc}")
                 click.echo("\n".join(d.errors))
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default="graph")
+@click.option("-o", "--out", "out_file", default="review.csv", show_default=True, type=click.Path(path_type=Path),
+              help="The review file to write (CSV, UTF-8 with a byte-order mark so spreadsheets read the Chinese).")
+@click.option("--doc", "docs", multiple=True, metavar="NAME",
+              help="Also list every assignment of this document (its name in the manifest); repeatable.")
+@errors_to_click
+def review(graph_dir: Path, out_file: Path, docs: tuple[str, ...]) -> None:
+    """Write what most needs a human look to a CSV, one row each, with the source words and
+    the columns of a correction: fill in action, who, when and why, save the rows under
+    corrections/, and build with --corrections corrections/.
+
+    Example: policykg review graph/ -o review.csv --doc luhe-2021-old-areas-work-plan.txt
+    """
+    from collections import Counter
+
+    from policykg.atomic import write_text
+    from policykg.curate import REVIEW_COLUMNS, review_rows
+    from policykg.errors import UsageError
+    from policykg.export import to_csv
+    from policykg.graphdir import load_extractions
+
+    extractions = load_extractions(graph_dir)
+    unknown = sorted(set(docs) - {e.doc for e in extractions})
+    if unknown:
+        raise UsageError(f"no document {', '.join(unknown)} in {graph_dir}; the names are those of "
+                         f"{graph_dir / 'manifest.json'} (for example {extractions[0].doc if extractions else '—'})")
+    rows = review_rows(extractions, everything=docs)
+    write_text(out_file, "\ufeff" + to_csv(rows, REVIEW_COLUMNS))
+    kinds = Counter(r["issue"].split(":")[0] for r in rows)
+    click.echo(f"Wrote {len(rows)} row(s) to review to {out_file}"
+               + (": " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) if rows else "") + ".")
+    click.echo("Fill in action (add, remove, role, split, not-task, merge, alias, parent), value, who, when and why "
+               "on the rows to change; then build with --corrections.")

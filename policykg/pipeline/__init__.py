@@ -1,6 +1,6 @@
 """The per-document pipeline, one stage after another:
 
-ingest → structure → extract → resolve → rdf
+ingest → structure → extract → resolve → (correct) → rdf
 
 Each stage is a function from typed records (:mod:`policykg.records`) to typed
 records; a stage never calls a later one. Only :func:`process_document` runs them,
@@ -17,6 +17,7 @@ what it would extract can have changed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,9 @@ from policykg.records import Extraction, SourceDocument
 if TYPE_CHECKING:
     from pyoxigraph import Quad
 
+    from policykg.pipeline.correct import Outcome
     from policykg.pipeline.extract import Trace
+    from policykg.records import Correction
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class Processed:
     extraction: Extraction
     trace: Trace
     quads: tuple[Quad, ...]
+    #: what became of each curator's correction given (see policykg.pipeline.correct)
+    outcomes: tuple[Outcome, ...] = ()
+    #: the extraction before the corrections, when they changed it
+    original: Extraction | None = None
 
 
 def load() -> None:
@@ -54,12 +61,21 @@ def load() -> None:
     unit_type_rules()
 
 
-def process_document(doc: SourceDocument) -> Processed:
-    """structure → extract → resolve → rdf over one read document."""
+def process_document(doc: SourceDocument, corrections: Sequence[Correction] = ()) -> Processed:
+    """structure → extract → resolve → rdf over one read document; with a curator's
+    ``corrections``, they are applied after resolve (:mod:`policykg.pipeline.correct`)."""
     from policykg.pipeline.rdf import extraction_quads
 
     extraction, trace = trace_document(doc)
-    return Processed(doc, extraction, trace, tuple(extraction_quads(extraction)))
+    outcomes: list[Outcome] = []
+    original = None
+    if corrections:
+        from policykg.pipeline.correct import apply_corrections
+
+        original = extraction
+        extraction, outcomes = apply_corrections(extraction, corrections, doc.text)
+    return Processed(doc, extraction, trace, tuple(extraction_quads(extraction)), tuple(outcomes),
+                     original if extraction.corrections else None)
 
 
 def trace_document(doc: SourceDocument) -> tuple[Extraction, Trace]:
@@ -90,13 +106,15 @@ def extract_text(text: str, *, name: str = "text.txt") -> Extraction:
     return extract_document(text_document(text, name=name))
 
 
-def process_file(path: str | Path, *, name: str | None = None, encoding: str | None = None) -> Processed:
+def process_file(path: str | Path, *, name: str | None = None, encoding: str | None = None,
+                 corrections: Sequence[Correction] = ()) -> Processed:
     """ingest → structure → extract → resolve → rdf over one file (``name``: its name in
-    the corpus, default its path). An unreadable file raises :class:`policykg.errors.IngestError`."""
+    the corpus, default its path), with the curator's ``corrections`` that concern it.
+    An unreadable file raises :class:`policykg.errors.IngestError`."""
     from policykg.pipeline.ingest import read_document
 
     doc = read_document(path, encoding=encoding)
-    return process_document(replace(doc, name=name) if name is not None else doc)
+    return process_document(replace(doc, name=name) if name is not None else doc, corrections)
 
 
 def process_text(text: str, *, name: str = "text.txt") -> Processed:

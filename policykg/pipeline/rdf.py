@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.namespace import DCTERMS, ELI, ID, NIF, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from policykg.pipeline.gazetteer import lookup
-from policykg.records import Extraction, Pairing, ResolvedUnit, Task, graph_name, local_id
+from policykg.records import AppliedCorrection, Extraction, Pairing, ResolvedUnit, Task, graph_name, local_id
 
 GRAPH_PREFIX = graph_name("")
 #: statements about units and places, shared by all documents (each stated once)
@@ -53,7 +53,8 @@ _P = {
         "agent": PROV.agent, "hadRole": PROV.hadRole, "anchorOf": NIF.anchorOf, "begin": NIF.beginIndex,
         "end": NIF.endIndex, "context": NIF.referenceContext, "name": SCHEMA.name, "containedIn": SCHEMA.containedInPlace,
         "inYear": TIME.inXSDgYear, "dateDocument": ELI.date_document, "subOrgOf": ORG.subOrganizationOf,
-        "Person": SCHEMA.Person,
+        "Person": SCHEMA.Person, "comment": RDFS.comment, "Agent": PROV.Agent, "associated": PROV.wasAssociatedWith,
+        "endedAt": PROV.endedAtTime, "used": PROV.used,
     }.items()
 }
 _T = {name: _n(getattr(PKG, name)) for name in PKG.__annotations__}
@@ -63,6 +64,7 @@ _INT = NamedNode(str(XSD.integer))  # the store keeps xsd:integer; shapes requir
 _DATE = NamedNode(str(XSD.date))
 _GYEAR = NamedNode(str(XSD.gYear))
 _BOOL = NamedNode(str(XSD.boolean))
+_DATETIME = NamedNode(str(XSD.dateTime))
 
 
 def _int(v: int) -> Literal:
@@ -168,6 +170,8 @@ class _Statements:
             yield from self.task(t)
         for n, pair in enumerate(ex.pairings, 1):
             yield from self.pairing(n, pair)
+        for c in ex.corrections:
+            yield from self.correction(c)
 
     def source(self) -> Iterator[Quad]:
         ex, doc = self.ex, self.doc
@@ -199,6 +203,8 @@ class _Statements:
             yield self.sh(node, _T["placeType"], Literal(p.type))
             if p.parent:
                 yield self.sh(node, _P["containedIn"], place_iri(p.parent, self.parents, self.types))
+            for cid in p.corrections:
+                yield self.sh(node, _T["correctedBy"], self.correction_iri(cid))
 
     def division(self, name: str) -> Iterator[Quad]:
         """A county-level or higher place, with its code and parents from the gazetteer."""
@@ -291,6 +297,8 @@ class _Statements:
             yield self.q(a, _P["anchorOf"], Literal(m.text))
             yield from self.span(a, m.start, m.end)
             yield self.q(a, _T["prose"], Literal("true" if m.prose else "false", datatype=_BOOL))
+            for cid in m.corrections:
+                yield self.q(a, _T["correctedBy"], self.correction_iri(cid))
 
     def assessments(self, task: NamedNode, t: Task) -> Iterator[Quad]:
         """评分部门: units that score the task, not doers."""
@@ -329,6 +337,30 @@ class _Statements:
             if re.fullmatch(r"\d{4}", ms.year):
                 yield self.q(node, _P["inYear"], Literal(ms.year, datatype=_GYEAR))
             yield from self.span(node, ms.start, ms.end)
+
+    def correction_iri(self, cid: str) -> NamedNode:
+        return iri("correction", self.ex.doc_id, cid)
+
+    def correction(self, c: AppliedCorrection) -> Iterator[Quad]:
+        """A curator's correction applied to this document, as a PROV activity: who made it,
+        when and why (from the corrections file), what it changed (before and after), and
+        the task it changed; the statements it made or changed point to it (pkg:correctedBy)."""
+        node, who = self.correction_iri(c.id), iri("curator", c.who)
+        yield self.q(node, A, _T["Correction"])
+        yield self.q(node, _T["correctionId"], Literal(c.id))
+        yield self.q(node, _T["correctionAction"], Literal(c.action))
+        yield self.q(node, _T["correctionSource"], Literal(c.source))
+        yield self.q(node, _T["anchoring"], Literal(c.anchored))
+        yield self.q(node, _T["before"], Literal(c.before))
+        yield self.q(node, _T["after"], Literal(c.after))
+        yield self.q(node, _P["associated"], who)
+        yield self.q(who, A, _P["Agent"])
+        yield self.q(who, _P["name"], Literal(c.who))
+        yield self.q(node, _P["endedAt"], Literal(c.when, datatype=_DATETIME))
+        yield self.q(node, _P["comment"], Literal(c.why))
+        yield self.q(node, _P["used"], self.doc)
+        if c.task is not None:
+            yield self.q(node, _T["correctsTask"], iri("task", self.ex.doc_id, c.task))
 
     def pairing(self, n: int, pair: Pairing) -> Iterator[Quad]:
         """对口帮扶: a helper unit and the place it helps."""
