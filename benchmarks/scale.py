@@ -191,6 +191,7 @@ def pick_params(run: Any) -> dict[str, dict[str, str]]:
         "implementing-policies": {},
         "task-decomposition@j": {"jurisdiction": j},
         "task-decomposition": {},
+        "corrections": {},
     }
     missing = {q.name for q in list_queries()} - {c.split("@")[0] for c in cases}
     assert not missing, f"named queries without a benchmark case: {missing}"

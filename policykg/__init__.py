@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING, Any
 from policykg.errors import PolicyKGError
 
 if TYPE_CHECKING:
-    from policykg.frames import assignments, milestones, places, tasks, units
+    from policykg.frames import assignments, corrections, milestones, places, tasks, units
     from policykg.pipeline import extract_document, extract_text, process_document, process_file
     from policykg.pipeline.ingest import read_document
     from policykg.query import query, sparql
 
-__all__ = ["__version__", "PolicyKGError", "assignments", "extract_document", "extract_text", "milestones", "places",
+__all__ = ["__version__", "PolicyKGError", "assignments", "corrections", "extract_document", "extract_text", "milestones", "places",
            "process_document", "process_file", "query", "read_document", "sparql", "tasks", "units"]
 
 #: loaded on first use, so that querying, serving and exporting a graph do not import spaCy
 _LAZY = {"extract_document": ".pipeline", "extract_text": ".pipeline", "process_document": ".pipeline",
          "process_file": ".pipeline", "read_document": ".pipeline.ingest", "assignments": ".frames",
-         "tasks": ".frames", "units": ".frames", "places": ".frames", "milestones": ".frames", "query": ".query", "sparql": ".query"}
+         "tasks": ".frames", "units": ".frames", "places": ".frames", "milestones": ".frames", "corrections": ".frames", "query": ".query", "sparql": ".query"}
 
 
 def __getattr__(name: str) -> Any:

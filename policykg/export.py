@@ -1,4 +1,4 @@
-"""Tables out of a built graph: assignments, tasks, units, places, pairings (rows of plain
+"""Tables out of a built graph: assignments, tasks, units, places, pairings, corrections (rows of plain
 dicts, snake_case columns). Tasks and units are named by their ids, the keys of their IRIs
 in the graph (``task``: ``<document id>/body-002``; ``unit``: ``遂溪县/县财政局``).
 
@@ -32,6 +32,7 @@ UNIT_FIELDS = (
 )
 PLACE_FIELDS = ("doc", "name", "type", "parent", "start", "end", "jurisdiction")
 PAIRING_FIELDS = ("doc", "helper", "helped", "kind", "start", "end", "jurisdiction")
+CORRECTION_FIELDS = ("doc", "task", "action", "before", "after", "who", "when", "why", "anchored", "source", "id")
 
 
 def canonical_task(ex: Extraction, t: Task) -> str:
@@ -139,6 +140,16 @@ def pairing_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
                    "start": p.start, "end": p.end, "jurisdiction": ex.policy.jurisdiction}
 
 
+def correction_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:
+    """One row per correction applied to a document (``build --corrections``): what the
+    extraction said before and what the graph says after, who made it, when and why."""
+    for ex in extractions:
+        for c in ex.corrections:
+            yield {"doc": ex.doc, "task": task_id(ex.doc_id, c.task) if c.task else None, "action": c.action,
+                   "before": c.before, "after": c.after, "who": c.who, "when": c.when, "why": c.why,
+                   "anchored": c.anchored, "source": c.source, "id": c.id}
+
+
 #: every table: its rows from the extractions, and its columns in order
 TABLES: dict[str, tuple[Callable[[Iterable[Extraction]], Iterator[dict[str, Any]]], tuple[str, ...]]] = {
     "assignments": (assignment_rows, ASSIGNMENT_FIELDS),
@@ -147,6 +158,9 @@ TABLES: dict[str, tuple[Callable[[Iterable[Extraction]], Iterator[dict[str, Any]
     "places": (place_rows, PLACE_FIELDS),
     "pairings": (pairing_rows, PAIRING_FIELDS),
 }
+#: what ``policykg export`` writes: the tables, and the corrections applied (read from the
+#: extraction records; they are not an analysis table)
+EXPORTS = {**TABLES, "corrections": (correction_rows, CORRECTION_FIELDS)}
 
 
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:

@@ -60,3 +60,14 @@ def milestones(graph: str | Path = "graph") -> pd.DataFrame:
 def places(graph: str | Path = "graph") -> pd.DataFrame:
     """One row per place a document names: type, parent, span, the document's jurisdiction."""
     return table("places", graph)
+
+
+def corrections(graph: str | Path = "graph") -> pd.DataFrame:
+    """One row per curator's correction applied to a document (``build --corrections``): what
+    the extraction said before, what the graph says after, who made it, when and why."""
+    import pandas as pd
+
+    from policykg.export import EXPORTS
+
+    rows_of, columns = EXPORTS["corrections"]
+    return pd.DataFrame(list(rows_of(load_extractions(graph))), columns=list(columns))

@@ -264,3 +264,32 @@ def test_evaluate_scores_before_and_after_corrections(curated: tuple[Path, objec
     before, after = scores["before", "micro"], scores["after", "micro"]
     assert after["F1"] == 1.0
     assert before["F1"] < after["F1"] and before["R"] < 1.0
+
+
+def test_export_sets_original_and_corrected_side_by_side(curated: tuple[Path, object], tmp_path: Path) -> None:
+    import policykg
+    from policykg.export import read_rows
+
+    graph, _ = curated
+    runner = CliRunner()
+    tables = {}
+    for when in ("before", "after"):
+        out = tmp_path / f"{when}.csv"
+        res = runner.invoke(main, ["export", "assignments", str(graph), "--format", "csv", "--corrections", when, "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        tables[when] = {(r["task_text"].split("。")[0], r["unit_label"], r["role"])
+                        for r in read_rows(out.read_text(encoding="utf-8"), "csv") if r["unit_label"]}
+    assert tables["after"] - tables["before"] == {
+        ("实施规模化供水工程", "县财政局", "lead"), ("加强水源地保护", "市生态环境局青溪分局", "responsible"),
+        ("强化水质检测", "县疾病预防控制中心", "responsible"), ("落实工程管护", "县水务局", "responsible"),
+        ("落实工程管护", "县供水公司", "responsible")}
+    assert tables["before"] - tables["after"] == {
+        ("实施规模化供水工程", "县财政局", "support"), ("加强水源地保护", "县生态环境分局", "responsible"),
+        ("加强水源地保护", "县水务局", "responsible"), ("落实工程管护", "县水务局会同县供水公司", "responsible"),
+        ("保障措施\n各镇要建立工作台账，每月向县水务局报送进展", "各镇", "responsible")}
+    res = runner.invoke(main, ["export", "corrections", str(graph), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    exported = read_rows(res.output, "csv")
+    df = policykg.corrections(graph)
+    assert [r["source"] for r in exported] == list(df["source"]) and len(df) == 8
+    assert set(df["action"]) == {"add", "remove", "role", "split", "not-task", "merge", "alias", "parent"}

@@ -14,9 +14,10 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 
 
-def test_the_five_notebooks_exist() -> None:
+def test_the_six_notebooks_exist() -> None:
     names = [p.stem for p in NOTEBOOKS]
-    assert names == ["01-quickstart", "02-sparql-cookbook", "03-network-analysis", "04-compare-counties", "05-your-own-documents"]
+    assert names == ["01-quickstart", "02-sparql-cookbook", "03-network-analysis", "04-compare-counties", "05-your-own-documents",
+                     "06-curate-and-trace"]
 
 
 @pytest.mark.slow

@@ -11,27 +11,30 @@ from policykg.cli._util import emit, errors_to_click, lang_option, main
 
 @main.group()
 def export() -> None:
-    """Export tables (assignments, tasks, units, places, pairings) and the dataset from a built graph."""
+    """Export tables (assignments, tasks, units, places, pairings, corrections) and the dataset from a built graph."""
 
 
 def _export_command(kind: str) -> None:
     from policykg import export as ex
 
-    rows_fn, fields = ex.TABLES[kind]
+    rows_fn, fields = ex.EXPORTS[kind]
 
     @export.command(name=kind, help=f"Export {kind} as JSON Lines or CSV.\n\nExample: policykg export {kind} graph/ --format csv")
     @click.argument("graph_dir", type=click.Path(path_type=Path), default="graph")
     @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
     @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+    @click.option("--corrections", "when", type=click.Choice(["after", "before"]), default="after", show_default=True,
+                  help="For a graph built with --corrections: the table after them, or before them (as the pipeline "
+                       "read the documents), to set beside each other.")
     @errors_to_click
-    def command(graph_dir: Path, fmt: str, output: str | None) -> None:
+    def command(graph_dir: Path, fmt: str, output: str | None, when: str) -> None:
         from policykg.graphdir import load_extractions
 
-        rows = list(rows_fn(load_extractions(graph_dir)))
+        rows = list(rows_fn(load_extractions(graph_dir, original=when == "before")))
         emit(ex.to_jsonl(rows) if fmt == "jsonl" else ex.to_csv(rows, fields), output)
 
 
-for _kind in ("assignments", "tasks", "units", "places", "pairings"):
+for _kind in ("assignments", "tasks", "units", "places", "pairings", "corrections"):
     _export_command(_kind)
 
 
