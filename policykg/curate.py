@@ -61,7 +61,7 @@ class Corrections:
     def digest(self, name: str, sha256: str) -> str:
         """A hash of the corrections that concern one document (empty when none): a document
         built before with other corrections is built again."""
-        ids = [c.id + c.who + c.when + c.why for c in self.for_document(name, sha256)]
+        ids = [c.id + c.who + c.when + c.why + c.source for c in self.for_document(name, sha256)]
         return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] if ids else ""
 
 
@@ -76,26 +76,37 @@ def load_corrections(path: str | Path) -> Corrections:
     p = Path(path)
     if not p.exists():
         raise CorrectionsError(f"{path}: no such corrections file or folder. Give the folder that holds your corrections/*.csv")
-    files = sorted(p.glob("*.csv")) if p.is_dir() else [p]
+    files = sorted(f for f in p.iterdir() if f.suffix.lower() == ".csv" and f.is_file()) if p.is_dir() else [p]
     out = Corrections()
+    seen: dict[str, str] = {}
     for f in files:
         try:
             text = f.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CorrectionsError(f"{f}: cannot be read as UTF-8 CSV ({exc}). Save it as UTF-8 CSV") from None
         reader = csv.DictReader(io.StringIO(text))
-        if "action" not in (reader.fieldnames or ()):
-            out.problems.append(Problem(str(f), f"no action column; a corrections file has the columns {', '.join(COLUMNS)}",
-                                        "error"))
+        header = {(n or "").strip().lower() for n in reader.fieldnames or ()}
+        missing = [c for c in ("action", "who", "when", "why") if c not in header]
+        if missing:
+            out.problems.append(Problem(f.name, f"no {', '.join(missing)} column(s); a corrections file has the columns "
+                                                f"{', '.join(COLUMNS)} (the review file has them too)", "warning"))
             continue
         for line, raw in enumerate(reader, 2):
-            row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+            row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
             if row.get("action", "").lower() in ("", "keep") or row["action"].startswith("#"):
                 continue
+            source = f"{f.name}:{line}"
             try:
-                out.rows.append(_correction(row, f"{f.name}:{line}"))
+                c = _correction(row, source)
             except ValueError as exc:
-                out.problems.append(Problem(f"{f}:{line}", f"correction not used: {exc}", "error"))
+                out.problems.append(Problem(source, f"correction not used: {exc}", "warning"))
+                continue
+            if c.id in seen:
+                out.problems.append(Problem(source, f"correction not used: it makes the same change as {seen[c.id]}; "
+                                                    "delete one of the two rows", "warning"))
+                continue
+            seen[c.id] = source
+            out.rows.append(c)
     return out
 
 
@@ -109,7 +120,8 @@ def _correction(row: dict[str, str], source: str) -> Correction:
             raise ValueError(f"column {col} is empty; every correction says who made it, when and why")
     if action in TASK_ACTIONS and not (row.get("task") and (row.get("doc") or row.get("sha256"))):
         raise ValueError(f"{action} needs the document (doc or sha256) and the task's key (task)")
-    if action in ("role", "add") and (row.get("value") if action == "role" else row.get("role") or row.get("value")) not in ROLE_WORDS:
+    role = (row.get("value") if action == "role" else row.get("role") or row.get("value")) or ""
+    if action in ("role", "add") and role.lower() not in ROLE_WORDS:
         raise ValueError(f"{action} needs a role ({', '.join(r for r in ROLE_WORDS if r.isascii())} or 牵头/配合/责任)")
     span = []
     for col in ("start", "end"):
@@ -128,9 +140,10 @@ def _correction(row: dict[str, str], source: str) -> Correction:
 
 
 def _when(value: str) -> str:
-    """A date or date and time as xsd:dateTime's lexical form (a date is its midnight)."""
+    """A date or date and time as xsd:dateTime's lexical form (a date is its midnight; a time
+    zone such as +08:00 or Z is kept)."""
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=None).isoformat(timespec="seconds")
+        return datetime.fromisoformat(value).isoformat(timespec="seconds")  # a time zone, if given, is kept
     except ValueError:
         pass
     try:
@@ -146,6 +159,8 @@ class CorrectionReport:
 
     applied: dict[str, list[str]] = field(default_factory=dict)
     reanchored: list[tuple[str, str, str]] = field(default_factory=list)
+    #: corrections applied with a remark (an added unit whose words are not in the task)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
     stale: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -155,6 +170,7 @@ class CorrectionReport:
         out = list(self.problems)
         out += [Problem(src, f"stale correction ({why}): it changed nothing; update or delete the row", "warning")
                 for src, _doc, why in self.stale]
+        out += [Problem(src, f"correction applied to {doc}, but {why}", "warning") for src, doc, why in self.notes]
         return out
 
     def counts(self) -> dict[str, int]:
@@ -178,11 +194,13 @@ def correction_report(corrections: Corrections, outcomes: dict[str, list[dict[st
         if done:
             report.applied[c.source] = done
         report.reanchored += [(c.source, name, o.detail) for name, o in seen if o.status == "re-anchored"]
+        report.notes += [(c.source, name, o.detail) for name, o in seen if o.status == "applied" and o.detail]
         stale = [(c.source, name, f"{name}: {o.detail}") for name, o in seen if o.status == "stale"]
         if not seen:
             stale.append((c.source, c.doc, f"no document {c.doc or c.sha256[:12]!r} in this build"))
         elif not done and not stale:
-            stale.append((c.source, "", f"no document of the build names {c.unit or c.place!r}"))
+            nothing = sorted({o.detail for _, o in seen if "changes nothing" in o.detail})
+            stale.append((c.source, "", nothing[0] if nothing else f"no document of the build names {c.unit or c.place!r}"))
         report.stale += stale
     return report
 
@@ -193,8 +211,10 @@ def correction_report(corrections: Corrections, outcomes: dict[str, list[dict[st
 def review_rows(extractions: Iterable[Extraction], *, everything: Iterable[str] = ()) -> list[dict[str, str]]:
     """What most needs a human look, one row each: documents not understood, leftovers of
     the self-check (clauses that govern no task), suspicious mentions (a person, a sentence,
-    a fragment), mentions of units with no type, tasks with two labels of the same role,
-    numbering gaps; and every assignment of the documents named in ``everything``.
+    a fragment), mentions of units with no type, low-confidence assignments (a unit read
+    outside the task's own words: from a lead-in, a heading or a note; a task with two labels
+    of the same role), numbering gaps; and every assignment of the documents named in
+    ``everything``.
     Each row carries the columns of a correction, ready to be given an action."""
     chosen = set(everything)
     rows: list[dict[str, str]] = []
@@ -243,6 +263,11 @@ class _Review:
                 u = ex.units.get(m.name)
                 if u is not None and u.type.endswith("/Other") and (m.start, m.end) not in flagged:
                     out.append(self.base("unresolved: the unit has no type", t.text[:60], **self.mention_cols(t, m)))
+        for t in ex.tasks:
+            for m in t.mentions:
+                if not t.start <= m.start < t.end and (m.start, m.end) not in flagged:
+                    out.append(self.base("low confidence: the unit is read outside the task's own words (a lead-in, "
+                                         "a heading or a note)", t.text[:60], **self.mention_cols(t, m)))
         by_key = {t.key: t for t in ex.tasks}
         for key in check.duplicate_roles:
             dup = by_key.get(key)

@@ -32,7 +32,7 @@ UNIT_FIELDS = (
 )
 PLACE_FIELDS = ("doc", "name", "type", "parent", "start", "end", "jurisdiction")
 PAIRING_FIELDS = ("doc", "helper", "helped", "kind", "start", "end", "jurisdiction")
-CORRECTION_FIELDS = ("doc", "task", "action", "before", "after", "who", "when", "why", "anchored", "source", "id")
+CORRECTION_FIELDS = ("doc", "task", "action", "before", "after", "who", "when", "why", "anchoring", "source", "id")
 
 
 def canonical_task(ex: Extraction, t: Task) -> str:
@@ -147,7 +147,7 @@ def correction_rows(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any
         for c in ex.corrections:
             yield {"doc": ex.doc, "task": task_id(ex.doc_id, c.task) if c.task else None, "action": c.action,
                    "before": c.before, "after": c.after, "who": c.who, "when": c.when, "why": c.why,
-                   "anchored": c.anchored, "source": c.source, "id": c.id}
+                   "anchoring": c.anchored, "source": c.source, "id": c.id}
 
 
 #: every table: its rows from the extractions, and its columns in order

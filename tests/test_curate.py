@@ -206,7 +206,7 @@ def test_unusable_rows_are_reported_with_file_and_line(tmp_path: Path, row: dict
     loaded = load_corrections(path)
     assert len(loaded.rows) == 1
     [problem] = loaded.problems
-    assert problem.path == f"{path}:3" and says in problem.message
+    assert problem.path == "fixes.csv:3" and says in problem.message
 
 
 def test_review_lists_what_needs_a_look_and_its_rows_are_corrections(tmp_path: Path) -> None:
@@ -293,3 +293,99 @@ def test_export_sets_original_and_corrected_side_by_side(curated: tuple[Path, ob
     df = policykg.corrections(graph)
     assert [r["source"] for r in exported] == list(df["source"]) and len(df) == 8
     assert set(df["action"]) == {"add", "remove", "role", "split", "not-task", "merge", "alias", "parent"}
+
+
+def test_review_flags_units_read_outside_the_task() -> None:
+    """A unit a task inherits from a lead-in (驻村工作队要做到：) was not read in the task's own
+    words: it is right more often than not, but it is the first thing a reviewer checks."""
+    from policykg.pipeline import extract_text
+
+    ex = extract_text("某镇驻村工作方案\n一、工作任务\n驻村工作队要做到：\n1.摸清贫困底数。逐户走访登记。\n"
+                      "2.制定帮扶计划。一户一策。（责任单位：镇农业办）\n")
+    rows = [(r["issue"].split(":")[0], r["task"], r["mention"]) for r in review_rows([ex])]
+    # the second item names its own unit, which stands instead of the lead-in's: nothing to flag
+    assert rows == [("low confidence", "body-001", "驻村工作队")]
+    assert [(m.text, m.role) for m in ex.tasks[1].mentions] == [("镇农业办", "responsible")]
+
+
+def _write(path: Path, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=header or list(COLUMNS))
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    return path
+
+
+ROLE_FIX = {"action": "role", "doc": DOC, "task": "body-001", "task_text": "实施规模化供水工程", "mention": "县财政局",
+            "value": "lead", "who": "李研究员", "when": "2026-11-28", "why": "共同牵头"}
+
+
+def test_the_same_change_twice_is_reported_and_made_once(tmp_path: Path) -> None:
+    fixes = _write(tmp_path / "fixes" / "a.csv", [ROLE_FIX, {**ROLE_FIX, "who": "王助理", "why": "同上"}])
+    report = build_corpus([CURATE / DOC], tmp_path / "graph", corrections=fixes.parent)
+    assert [(p.path, "same change as a.csv:2" in p.message) for p in report.corrections.problems] == [("a.csv:3", True)]
+    assert not report.skipped, "an unusable row is not a skipped file"
+    assert len(run_named(tmp_path / "graph", "corrections").rows) == 1
+    assert validate_graph(load_dataset(tmp_path / "graph")).conforms
+
+
+def test_without_task_text_a_changed_document_makes_the_row_stale(tmp_path: Path) -> None:
+    """In an edited document the key body-001 is another task: a row that cannot find its
+    task by its words must not land on whatever task now has the key."""
+    edited = _edited(tmp_path / "docs")
+    sha = (CURATE / "corrections" / "qingxi.csv").read_text(encoding="utf-8").split(",")[16]
+    fixes = _write(tmp_path / "fixes" / "a.csv", [{**ROLE_FIX, "sha256": sha, "task_text": ""}])
+    report = build_corpus([edited], tmp_path / "graph", corrections=fixes.parent)
+    [(source, _, why)] = report.corrections.stale
+    assert source == "a.csv:2" and "no task_text" in why
+    assert ("实施规模化供水工程", "县财政局", "Support") in _assigned(tmp_path / "graph")
+
+
+def test_a_curator_of_many_documents_gives_one_row_per_correction(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(CURATE / DOC, docs / name)
+    alias = {"action": "alias", "unit": "县生态环境分局", "value": "市生态环境局青溪分局", "who": "李研究员",
+             "when": "2026-11-30T09:00+08:00", "why": "派出机构"}
+    fixes = _write(tmp_path / "fixes" / "a.CSV", [alias])  # an upper-case suffix, as Windows writes it
+    report = build_corpus([docs], tmp_path / "graph", corrections=fixes.parent)
+    assert report.corrections.applied == {"a.CSV:2": ["a.txt", "b.txt"]}
+    rows = run_named(tmp_path / "graph", "corrections").rows
+    assert [(r["doc"], str(r["when"])) for r in rows] == [("a.txt", "2026-11-30T09:00:00+08:00"),
+                                                           ("b.txt", "2026-11-30T09:00:00+08:00")]
+
+
+@pytest.mark.parametrize(("row", "says"), [
+    ({"action": "add", "task": "body-001", "task_text": "实施规模化供水工程", "unit": "县水务局", "role": "lead"},
+     "already names 县水务局 (lead)"),
+    ({"action": "merge", "doc": "", "unit": "县发展和改革局", "value": "县发展改革局"}, "changes nothing"),
+])
+def test_a_correction_that_changes_nothing_is_stale(tmp_path: Path, row: dict[str, str], says: str) -> None:
+    fix = {"doc": DOC, "who": "李研究员", "when": "2026-11-28", "why": "测试", **row}
+    fixes = _write(tmp_path / "fixes" / "a.csv", [fix])
+    report = build_corpus([CURATE / DOC], tmp_path / "graph", corrections=fixes.parent)
+    assert not report.corrections.applied
+    [(_, _, why)] = report.corrections.stale
+    assert says in why, why
+
+
+def test_a_moved_row_is_rebuilt_with_its_new_line(tmp_path: Path) -> None:
+    fixes = _write(tmp_path / "fixes" / "a.csv", [ROLE_FIX])
+    graph = tmp_path / "graph"
+    build_corpus([CURATE / DOC], graph, corrections=fixes.parent)
+    _write(fixes, [{"action": "keep", "doc": DOC}, ROLE_FIX])
+    again = build_corpus([CURATE / DOC], graph, corrections=fixes.parent)
+    assert again.processed == [DOC]
+    assert [r["source"] for r in run_named(graph, "corrections").rows] == ["a.csv:3"]
+
+
+def test_headers_and_roles_are_read_as_people_write_them(tmp_path: Path) -> None:
+    header = [f" {c.upper()} " if c in ("action", "value") else c for c in COLUMNS]
+    row = {(f" {k.upper()} " if k in ("action", "value") else k): v for k, v in {**ROLE_FIX, "value": "Lead"}.items()}
+    loaded = load_corrections(_write(tmp_path / "a.csv", [row], header))
+    assert not loaded.problems and [c.value for c in loaded.rows] == ["Lead"]
+    missing = load_corrections(_write(tmp_path / "b.csv", [{"action": "role"}], ["action", "doc"]))
+    assert not missing.rows and "no who, when, why column(s)" in missing.problems[0].message

@@ -112,20 +112,27 @@ class _Fix:
         return bool(self.c.sha256) and self.c.sha256 == self.ex.sha256
 
     def find_task(self) -> int:
+        """The task the correction is about: by its key in the bytes it was made on; in a
+        changed document (or with no sha256 to tell), by its first words (``task_text``)."""
         c, tasks = self.c, self.ex.tasks
         by_key = next((i for i, t in enumerate(tasks) if t.key == c.task), None)
-        want = _norm(c.task_text)
-        if by_key is not None and (self.same_bytes() or not want or _norm(tasks[by_key].text).startswith(want)):
+        if by_key is not None and self.same_bytes():
             return by_key
+        want = _norm(c.task_text)
         if not want:
-            raise _Stale(f"the document changed and task {c.task!r} is not in it; give task_text to find it by its words")
+            why = "the document changed since the correction was made" if c.sha256 else "the row gives no sha256"
+            raise _Stale(f"{why} and the row has no task_text to find task {c.task!r} by its words; "
+                         "add the task's first words (column task_text)")
+        self.status = "re-anchored"
+        if by_key is not None and _norm(tasks[by_key].text).startswith(want):
+            self.detail = f"task {c.task} found again by its words"
+            return by_key
         found = [i for i, t in enumerate(tasks) if _norm(t.text).startswith(want)] or \
                 [i for i, t in enumerate(tasks) if want in _norm(t.text)]
         if not found:
             raise _Stale(f"no task starting “{_snippet(c.task_text)}” any more (key {c.task!r})")
         if len(found) > 1:
             raise _Stale(f"{len(found)} tasks read “{_snippet(c.task_text)}”; give a longer task_text")
-        self.status = "re-anchored"
         self.detail = f"task {c.task} is now {tasks[found[0]].key}"
         return found[0]
 
@@ -138,14 +145,16 @@ class _Fix:
         words = [w for w in (c.mention, c.unit) if w]
         found = [i for i, m in enumerate(t.mentions)
                  if m.text in words or m.name in words or self.label(m.name) in words]
-        if c.role in ROLE_WORDS and len(found) > 1:
-            found = [i for i in found if t.mentions[i].role == ROLE_WORDS[c.role]] or found
+        role = ROLE_WORDS.get(c.role.lower())
+        if role and len(found) > 1:
+            found = [i for i in found if t.mentions[i].role == role] or found
         if not found:
             raise _Stale(f"task {t.key} names no unit “{c.mention or c.unit}” any more")
         if len(found) > 1:
             raise _Stale(f"task {t.key} names “{c.mention or c.unit}” {len(found)} times; give the mention's start and end")
-        if not self.same_bytes() and self.status == "applied":
+        if not self.same_bytes():
             self.status = "re-anchored"
+            self.detail = (self.detail + "; " if self.detail else "") + f"unit “{t.mentions[found[0]].text}” found again by its words"
         return found[0]
 
     def label(self, name: str) -> str:
@@ -171,7 +180,7 @@ class _Fix:
         if c.action == "remove":
             new: tuple[Mention, ...] = ()
         elif c.action == "role":
-            role = ROLE_WORDS.get(c.value.strip())
+            role = ROLE_WORDS.get(c.value.strip().lower())
             if role is None:
                 raise _Stale(f"value {c.value!r} is not a role; write one of {', '.join(ROLES)}")
             new = (replace(m, role=role, corrections=(*m.corrections, c.id)),)
@@ -184,7 +193,7 @@ class _Fix:
 
     def add(self, i: int, t: Task) -> Extraction:
         c = self.c
-        role = ROLE_WORDS.get((c.role or c.value).strip())
+        role = ROLE_WORDS.get((c.role or c.value).strip().lower())
         name = c.unit or c.mention
         if role is None or not name:
             raise _Stale("add needs the unit (column unit or mention) and its role (column role)")
@@ -195,8 +204,13 @@ class _Fix:
             at = anchor.find(words)
             if at >= 0:
                 start, end, anchor = t.start + at, t.start + at + len(words), words
-        m = Mention(anchor, start, end, role, name, corrections=(c.id,))
         ex = self.with_unit(name)
+        label = ex.units[name].label
+        if any(x.role == role and self.label(x.name) == label for x in t.mentions):
+            raise _Stale(f"task {t.key} already names {label} ({role}): the correction changes nothing")
+        if anchor != words:
+            self.detail = f"the words “{words}” are not in task {t.key}: the assignment is anchored on the whole task"
+        m = Mention(anchor, start, end, role, name, corrections=(c.id,))
         ex = replace(ex, tasks=tuple(replace(x, mentions=(*x.mentions, m)) if k == i else x for k, x in enumerate(ex.tasks)))
         self.ex = ex
         return self.done(ex, t.key, "—", _mention_str(ex, m))
@@ -237,6 +251,9 @@ class _Fix:
         if not names:
             raise _Stale(f"no unit {c.unit!r} in this document", not_here=not c.doc and not c.sha256)
         target = resolve_unit(c.value, ex.policy.jurisdiction, ex.aliases)
+        if all(ex.units[n].id == target.id for n in names):
+            raise _Stale(f"{c.unit!r} already stands for {target.label}: the correction changes nothing",
+                         not_here=not c.doc and not c.sha256)
         target = replace(target, rule=f"{c.action} ({c.source})")
         before = "; ".join(sorted({ex.units[n].label for n in names}))
         units = {**ex.units, **{n: target for n in names}}

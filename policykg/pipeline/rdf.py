@@ -354,8 +354,8 @@ class _Statements:
         yield self.q(node, _T["before"], Literal(c.before))
         yield self.q(node, _T["after"], Literal(c.after))
         yield self.q(node, _P["associated"], who)
-        yield self.q(who, A, _P["Agent"])
-        yield self.q(who, _P["name"], Literal(c.who))
+        yield self.sh(who, A, _P["Agent"])  # a curator is described once, in the shared graph
+        yield self.sh(who, _P["name"], Literal(c.who))
         yield self.q(node, _P["endedAt"], Literal(c.when, datatype=_DATETIME))
         yield self.q(node, _P["comment"], Literal(c.why))
         yield self.q(node, _P["used"], self.doc)
