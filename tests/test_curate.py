@@ -5,6 +5,7 @@ document, stale ones reported (tests/fixtures/curate)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import shutil
@@ -335,7 +336,7 @@ def test_without_task_text_a_changed_document_makes_the_row_stale(tmp_path: Path
     """In an edited document the key body-001 is another task: a row that cannot find its
     task by its words must not land on whatever task now has the key."""
     edited = _edited(tmp_path / "docs")
-    sha = (CURATE / "corrections" / "qingxi.csv").read_text(encoding="utf-8").split(",")[16]
+    sha = hashlib.sha256((CURATE / DOC).read_bytes()).hexdigest()  # the bytes the correction was made on
     fixes = _write(tmp_path / "fixes" / "a.csv", [{**ROLE_FIX, "sha256": sha, "task_text": ""}])
     report = build_corpus([edited], tmp_path / "graph", corrections=fixes.parent)
     [(source, _, why)] = report.corrections.stale
