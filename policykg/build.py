@@ -27,7 +27,7 @@ from typing import Any
 from policykg import __version__
 from policykg.atomic import write_text
 from policykg.chain import CHAIN_GRAPH, Chain, ChainDocument, ChainTask, chain_nquads, corpus_chain
-from policykg.curate import CorrectionReport, Corrections, correction_report, load_corrections
+from policykg.curate import CorrectionReport, Corrections, correction_report, corrections_digest, load_corrections
 from policykg.dataset import DocumentRDF, document_rdf, write_dataset_files
 from policykg.errors import BuildLockedError, IngestError, InputError
 from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration, current
@@ -418,7 +418,7 @@ def _build(
     workers: int | None = None,
     executor: Executor | None = None,
     dataset: bool = False,
-    corrections: Corrections | None = None,
+    corrections: Corrections,
 ) -> BuildReport:
     """Extract what changed, streaming each document's statements into a copy of the
     store as it comes; then the shared graph, the dataset files, the store swap and,
@@ -429,8 +429,7 @@ def _build(
     report = BuildReport(out_dir=str(out), problems=problems)
     parts = Parts(out, PIPELINE_VERSION)
     in_store = stored_documents(out)
-    fixes = corrections or Corrections()
-    summaries, todo = _unchanged(files, parts, fixes, encoding)
+    summaries, todo = _unchanged(files, parts, corrections, encoding)
     gen = NewGeneration(out)
     previous = current(out)
     tables = TableWriter(gen.dir / TABLES_DIR, previous / TABLES_DIR if previous else None, summaries)
@@ -457,7 +456,7 @@ def _build(
             if name in summaries:
                 report.documents.append(summaries[name])
                 report.problems.extend(Problem(shown(path), w, "warning") for w in summaries[name].warnings)
-        report.corrections = correction_report(fixes, {d.name: d.correction_outcomes for d in report.documents})
+        report.corrections = correction_report(corrections, {d.name: d.correction_outcomes for d in report.documents})
         report.problems.extend(report.corrections.as_problems())
         _write_generation(gen.dir, parts, update, report, t0, tables, dataset=dataset)
     except BaseException:
@@ -483,7 +482,8 @@ def _unchanged(files: list[tuple[Path, str]], parts: Parts, corrections: Correct
             sha = _sha256(path)
         except OSError:
             sha = ""  # the reader reports why
-        mine, digest = corrections.for_document(name, sha), corrections.digest(name, sha)
+        mine = corrections.for_document(name, sha)  # the rows are read once per document
+        digest = corrections_digest(mine)
         found = parts.reusable(name, sha, digest) if sha else None
         if found is None:
             todo.append((path, name, encoding, mine, digest))

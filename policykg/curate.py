@@ -36,7 +36,7 @@ from typing import Any
 
 from policykg.errors import CorrectionsError
 from policykg.pipeline.correct import ACTIONS, ROLE_WORDS, TASK_ACTIONS, Outcome, concerns
-from policykg.records import Correction, Extraction, Problem
+from policykg.records import Correction, Extraction, Mention, Problem, Task
 
 #: the columns of a corrections file, in order
 COLUMNS = ("action", "doc", "sha256", "task", "task_text", "mention", "start", "end", "unit", "role", "place",
@@ -58,11 +58,12 @@ class Corrections:
         """The corrections that concern one document, in file order."""
         return tuple(c for c in self.rows if concerns(c, name, sha256))
 
-    def digest(self, name: str, sha256: str) -> str:
-        """A hash of the corrections that concern one document (empty when none): a document
-        built before with other corrections is built again."""
-        ids = [c.id + c.who + c.when + c.why + c.source for c in self.for_document(name, sha256)]
-        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] if ids else ""
+
+def corrections_digest(rows: Iterable[Correction]) -> str:
+    """A hash of the corrections that concern one document (empty when none): a document
+    built before with other corrections is built again."""
+    ids = [c.id + c.who + c.when + c.why + c.source for c in rows]
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] if ids else ""
 
 
 def load_corrections(path: str | Path) -> Corrections:
@@ -165,8 +166,8 @@ class CorrectionReport:
     problems: list[Problem] = field(default_factory=list)
 
     def as_problems(self) -> list[Problem]:
-        """Stale corrections and unusable rows as build problems (stale: a warning naming the
-        row and what to do), re-anchored ones as notes."""
+        """Unusable rows, stale corrections and corrections applied with a remark, as the
+        build's warnings (each naming the row and what to do)."""
         out = list(self.problems)
         out += [Problem(src, f"stale correction ({why}): it changed nothing; update or delete the row", "warning")
                 for src, _doc, why in self.stale]
@@ -233,14 +234,14 @@ class _Review:
         row.update({k: "" if v is None else str(v) for k, v in cols.items()})
         return {k: re.sub(r"\s+", " ", v) if k in ("snippet", "task_text") else v for k, v in row.items()}
 
-    def task_at(self, start: int) -> Any:
+    def task_at(self, start: int) -> Task | None:
         inside = [t for t in self.ex.tasks if t.start <= start < t.end]
         return min(inside, key=lambda t: t.end - t.start) if inside else None
 
-    def task_cols(self, t: Any) -> dict[str, str]:
+    def task_cols(self, t: Task | None) -> dict[str, str]:
         return {"task": t.key, "task_text": t.text[:30]} if t is not None else {}
 
-    def mention_cols(self, t: Any, m: Any) -> dict[str, Any]:
+    def mention_cols(self, t: Task, m: Mention) -> dict[str, Any]:
         u = self.ex.units.get(m.name)
         return {**self.task_cols(t), "mention": m.text, "start": m.start, "end": m.end,
                 "unit": u.label if u else m.name, "role": m.role}
@@ -282,5 +283,5 @@ class _Review:
         return out
 
 
-__all__ = ["COLUMNS", "REVIEW_COLUMNS", "CorrectionReport", "Corrections", "correction_report", "load_corrections",
-           "review_rows"]
+__all__ = ["COLUMNS", "REVIEW_COLUMNS", "CorrectionReport", "Corrections", "correction_report", "corrections_digest",
+           "load_corrections", "review_rows"]

@@ -99,7 +99,7 @@ class Parts:
 
     def reusable(self, name: str, sha: str, corrections: str = "") -> DocumentSummary | None:
         """The summary of a document built before from the same bytes with the same
-        corrections (see :meth:`policykg.curate.Corrections.digest`), or None."""
+        corrections (see :func:`policykg.curate.corrections_digest`), or None."""
         doc_id = document_id(name, sha)
         try:
             data = json.loads((self.dir / f"{doc_id}.json").read_text(encoding="utf-8"))

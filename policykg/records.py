@@ -275,10 +275,9 @@ def _unit_from_dict(data: dict[str, Any]) -> ResolvedUnit:
 
 
 @dataclass(frozen=True)
-class Correction:
-    """One row of a curator's corrections file (see :mod:`policykg.curate`): what to change,
-    anchored by the document's sha256, the task's key and text and the mention's span and
-    text, and who made it, when and why."""
+class CorrectionProvenance:
+    """What every correction says of itself: its id (a hash of what it changes and where),
+    its action, the file and line it was read from, and who made it, when and why."""
 
     id: str
     action: str
@@ -286,6 +285,14 @@ class Correction:
     who: str
     when: str
     why: str
+
+
+@dataclass(frozen=True)
+class Correction(CorrectionProvenance):
+    """One row of a curator's corrections file (see :mod:`policykg.curate`): what to change,
+    anchored by the document's sha256, the task's key and text and the mention's span and
+    text."""
+
     doc: str = ""
     sha256: str = ""
     task: str = ""
@@ -300,17 +307,11 @@ class Correction:
 
 
 @dataclass(frozen=True)
-class AppliedCorrection:
+class AppliedCorrection(CorrectionProvenance):
     """A correction as applied to one document: where it landed (``task``: the key, after
     re-anchoring), what the extraction said before and what it says now, and how it was
     anchored (``exact``, or ``re-anchored`` by text when the document changed)."""
 
-    id: str
-    action: str
-    source: str
-    who: str
-    when: str
-    why: str
     task: str | None
     before: str
     after: str

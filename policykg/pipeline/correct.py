@@ -20,18 +20,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 
+from policykg.pipeline.extract import admin_type
 from policykg.pipeline.resolve import resolve_unit
 from policykg.records import ROLES, AppliedCorrection, Correction, Extraction, Mention, Place, Role, Task
+from policykg.text.lexicon import ROLE_NAMES
 
 #: what a correction can do (the ``action`` column)
 ACTIONS = ("add", "remove", "role", "split", "not-task", "merge", "alias", "parent")
 #: actions about one task of one document; the others (merge, alias, parent) may name no
 #: document and then apply wherever the unit or place is met
 TASK_ACTIONS = ("add", "remove", "role", "split", "not-task")
-#: role words a curator may write, in either language
-ROLE_WORDS: dict[str, Role] = {"lead": "lead", "support": "support", "responsible": "responsible",
-                               "牵头": "lead", "配合": "support", "责任": "responsible", "负责": "responsible"}
+#: role words a curator may write, in either language (the lexicon's, as the query parameters take them)
+ROLE_WORDS = cast("dict[str, Role]", ROLE_NAMES)
 _PARTS = re.compile(r"[、，,；;/|]+")
 
 
@@ -211,8 +213,8 @@ class _Fix:
         if anchor != words:
             self.detail = f"the words “{words}” are not in task {t.key}: the assignment is anchored on the whole task"
         m = Mention(anchor, start, end, role, name, corrections=(c.id,))
-        ex = replace(ex, tasks=tuple(replace(x, mentions=(*x.mentions, m)) if k == i else x for k, x in enumerate(ex.tasks)))
         self.ex = ex
+        ex = self.with_task(i, replace(t, mentions=(*t.mentions, m)))
         return self.done(ex, t.key, "—", _mention_str(ex, m))
 
     def split(self, m: Mention) -> tuple[Mention, ...]:
@@ -287,12 +289,12 @@ class _Fix:
 
 
 def _place_type(name: str) -> str:
-    """A place's type from its last character, for a parent only a correction names."""
-    for suffix, kind in (("街道", "street"), ("镇", "town"), ("乡", "town"), ("村", "village"), ("社区", "village"),
-                         ("县", "county"), ("区", "district"), ("市", "city"), ("省", "province")):
+    """A place's type from its ending, for a parent only a correction names: a town, street
+    or village, else a division as the extract stage types a jurisdiction."""
+    for suffix, kind in (("街道", "street"), ("镇", "town"), ("乡", "town"), ("村", "village"), ("社区", "village")):
         if name.endswith(suffix):
             return kind
-    return "area"
+    return admin_type(name)
 
 
 __all__ = ["ACTIONS", "TASK_ACTIONS", "Outcome", "apply_corrections", "concerns"]

@@ -18,13 +18,10 @@ import pyoxigraph as ox
 
 from policykg.errors import QueryError
 from policykg.query.results import Result
+from policykg.text.lexicon import ROLE_NAMES
 
 #: role words a user may give, in English or as the documents write them
-ROLE_WORDS = {
-    "lead": "lead", "support": "support", "responsible": "responsible",
-    "牵头": "lead", "牵头单位": "lead", "配合": "support", "配合单位": "support", "协助": "support",
-    "责任": "responsible", "责任单位": "responsible", "负责": "responsible",
-}
+ROLE_WORDS = ROLE_NAMES
 
 #: parameter name → the SELECT listing every value the graph knows for it (as ?v)
 VOCABULARIES = {

@@ -20,6 +20,14 @@ import re
 
 LEAD, SUPPORT, RESPONSIBLE = "lead", "support", "responsible"
 
+#: the words a person writes for a role (a query parameter, a corrections file), in English
+#: or as the documents write them
+ROLE_NAMES: dict[str, str] = {
+    "lead": LEAD, "support": SUPPORT, "responsible": RESPONSIBLE,
+    "牵头": LEAD, "牵头单位": LEAD, "配合": SUPPORT, "配合单位": SUPPORT, "协助": SUPPORT,
+    "责任": RESPONSIBLE, "责任单位": RESPONSIBLE, "负责": RESPONSIBLE,
+}
+
 # --- brackets ----------------------------------------------------------------
 OPEN = "（(【〔[［〖「『〈"
 CLOSE = "）)】〕]］〗」』〉"

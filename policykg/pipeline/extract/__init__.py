@@ -33,7 +33,7 @@ from policykg.pipeline.structure.outline import Node, iter_segments
 from policykg.records import Extraction, Pairing, Place, Policy, SelfCheck, SourceDocument, Structure, Task, TaskDraft
 from policykg.text.textview import TextView, fold
 
-__all__ = ["Trace", "extract_structure"]
+__all__ = ["Trace", "admin_type", "extract_structure"]
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,8 @@ def shared_suffix_names(names: list[str]) -> dict[str, str]:
 _ADMIN_TYPES = (("开发区", "district"), ("新区", "district"), ("区", "district"), ("县", "county"), ("市", "city"), ("省", "province"))
 
 
-def _admin_type(name: str) -> str:
+def admin_type(name: str) -> str:
+    """A division's type from its ending (开发区, 区, 县, 市, 省), else ``area``."""
     return next(t for suffix, t in _ADMIN_TYPES if name.endswith(suffix)) if name.endswith(tuple(s for s, _ in _ADMIN_TYPES)) else "area"
 
 
@@ -189,7 +190,7 @@ def _jurisdiction_places(policy: Policy, text: str) -> dict[str, Place]:
         if m:
             parent = m.group(1)
             ppos = text.find(parent)
-            out[parent] = Place(parent, _admin_type(parent), None, max(ppos, 0), max(ppos, 0) + (len(parent) if ppos >= 0 else 0))
+            out[parent] = Place(parent, admin_type(parent), None, max(ppos, 0), max(ppos, 0) + (len(parent) if ppos >= 0 else 0))
             break
-    out[j] = Place(j, _admin_type(j), parent, max(pos, 0), max(pos, 0) + (len(j) if pos >= 0 else 0))
+    out[j] = Place(j, admin_type(j), parent, max(pos, 0), max(pos, 0) + (len(j) if pos >= 0 else 0))
     return out
