@@ -4,15 +4,22 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from policykg.build import build_corpus
+from policykg.graphdir import load_extractions
 from policykg.pipeline.resolve import task_themes
 from policykg.records import task_id
 
 LABELLED = Path(__file__).parent / "fixtures" / "themes" / "labelled.csv"
+#: tasks of documents in other layouts and on other work than the samples (the layout cases
+#: and the chain and curate fixtures), labelled the same way
+HELDOUT = Path(__file__).parent / "fixtures" / "themes" / "heldout.csv"
+HELDOUT_DOCS = [Path(__file__).parent / "layouts", *(Path(__file__).parent / "fixtures" / d for d in ("chain", "chain/dev", "curate"))]
 #: the least precision of every theme on the labelled tasks
 PRECISION = 0.85
 
@@ -21,19 +28,38 @@ def _short(iri: str) -> str:
     return iri.rsplit("/", 1)[1]
 
 
-@pytest.fixture(scope="module")
-def labelled(sample_extractions):  # type: ignore[no-untyped-def]
-    """(gold themes, predicted themes) of each labelled task, read from the built samples."""
-    tasks = {task_id(ex.doc_id, t.key): t for ex in sample_extractions for t in ex.tasks}
+def _pairs(path: Path, extractions) -> list[tuple[str, list[str], list[str]]]:  # type: ignore[no-untyped-def]
+    """(task, gold themes, predicted themes) of each labelled task of ``path``."""
+    tasks = {task_id(ex.doc_id, t.key): t for ex in extractions for t in ex.tasks}
     pairs = []
-    with LABELLED.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             t = tasks[row["task"]]
-            # the fixture names the task the samples hold (its first words)
+            # the fixture names the task the documents hold (its first words)
             assert row["text"][:8] in " ".join(((t.title or "") + " " + t.text).split()), row["task"]
             pairs.append((row["task"], row["themes"].split("|"), [_short(x) for x in t.themes]))
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def labelled(sample_extractions):  # type: ignore[no-untyped-def]
+    """(task, gold themes, predicted themes) of each labelled task of the built samples."""
+    pairs = _pairs(LABELLED, sample_extractions)
     assert len(pairs) >= 100
     return pairs
+
+
+@pytest.fixture(scope="module")
+def heldout(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The same for the documents of other layouts and subjects."""
+    docs = tmp_path_factory.mktemp("heldout-docs")
+    for folder in HELDOUT_DOCS:
+        for src in folder.iterdir():
+            if src.suffix in (".txt", ".html"):
+                shutil.copy(src, docs / src.name)
+    out = tmp_path_factory.mktemp("heldout-graph")
+    build_corpus([docs], out)
+    return _pairs(HELDOUT, load_extractions(out))
 
 
 def _counts(labelled) -> tuple[Counter[str], Counter[str], Counter[str]]:  # type: ignore[no-untyped-def]
@@ -54,9 +80,9 @@ def test_every_theme_is_precise(labelled) -> None:  # type: ignore[no-untyped-de
     assert len(topical) >= 15, "most themes are given on the labelled tasks"
     low = {t: round(p, 2) for t, p in topical.items() if p < PRECISION}
     assert not low, f"themes below {PRECISION} precision: {low}"
-    # th:General is what a task gets when no theme's words are in its text: 4 of its 7 are
-    # right; the other 3 name their work in words no rule knows (汽车综合体, 职业上升通道)
-    assert precision["General"] >= 0.55
+    # th:General is what a task gets when no theme's words are in its text: 4 of its 5 are
+    # right; the other is an exhortation the fixture labels party governance
+    assert precision["General"] >= 0.75
 
 
 def test_themes_are_found(labelled) -> None:  # type: ignore[no-untyped-def]
@@ -64,6 +90,19 @@ def test_themes_are_found(labelled) -> None:  # type: ignore[no-untyped-def]
     assert sum(tp.values()) / (sum(tp.values()) + sum(fn.values())) >= 0.8
     exact = sum(set(gold) == set(pred) for _, gold, pred in labelled)
     assert exact / len(labelled) >= 0.75
+
+
+def test_themes_hold_on_other_documents(heldout) -> None:  # type: ignore[no-untyped-def]
+    """Plans on other work (智能制造, 政务云, 营商环境, 养老, Traditional characters …): the
+    theme words were widened on these tasks, and before that 63 of the 164 got th:General."""
+    tp, fp, fn = _counts(heldout)
+    topical = [t for t in tp.keys() | fp.keys() if t != "General"]
+    precision = sum(tp[t] for t in topical) / sum(tp[t] + fp[t] for t in topical)
+    recall = sum(tp.values()) / (sum(tp.values()) + sum(fn.values()))
+    general = sum(pred == ["General"] for _, _, pred in heldout)
+    assert len(heldout) >= 150
+    assert precision >= 0.85 and recall >= 0.7, (precision, recall)
+    assert general / len(heldout) < 0.15, f"{general} of {len(heldout)} tasks got no theme"
 
 
 def test_a_task_has_one_or_two_themes(sample_extractions) -> None:  # type: ignore[no-untyped-def]
@@ -91,6 +130,16 @@ def test_a_poverty_plan_is_not_all_assistance(sample_extractions) -> None:  # ty
     # an umbrella task is about its heading
     ("深入实施精准扶贫。实施产业发展、劳动力就业、社会保障、教育文化、医疗保障、危房改造八大脱贫工程。", (), ["Assistance"]),
     ("做好统计报表。", (), ["General"]),
+    # a department named in running text, though it is not assigned the task, is not the
+    # task's field either: reporting to the agriculture bureau is not farming
+    ("完善工作台账，每季度末向县农业农村局报送工作进展。", (), ["PartyGovernance"]),
+    ("强化水质检测。县疾控中心每季度开展一次水质抽检，结果向社会公开。", (), ["Water"]),
+    # Traditional characters are read as their Simplified forms
+    ("推進政務雲整合遷移，完成非涉密業務系統遷移上雲。", (), ["PowerTelecom"]),
+    # words of kinds of work outside rural plans: a sector of manufacturing, taxes, elderly care
+    ("支持纺织服装和家具制造企业开展技术改造。", (), ["IndustryAgriculture"]),
+    ("对小规模纳税人免征增值税，减免小微企业房屋租金。", (), ["Finance"]),
+    ("组织老年人能力评估，评估结果用于发放护理补贴。", (), ["SocialSecurity"]),
 ])
 def test_theme_rules(text: str, units: tuple[str, ...], themes: list[str]) -> None:
     assert [_short(t) for t in task_themes(text, units)] == themes
