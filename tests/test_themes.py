@@ -1,5 +1,6 @@
-"""Task themes (issue 16, point 3): one or two per task, from its own text, measured on
-210 tasks of the bundled samples labelled by hand (tests/fixtures/themes/labelled.csv)."""
+"""Task themes (issue 16, point 3): one or two per task, from its own text, measured on all
+344 tasks of the bundled samples, each labelled twice independently with disagreements
+adjudicated, and on 164 tasks of other documents (tests/fixtures/themes, README there)."""
 
 from __future__ import annotations
 
@@ -80,9 +81,10 @@ def test_every_theme_is_precise(labelled) -> None:  # type: ignore[no-untyped-de
     assert len(topical) >= 15, "most themes are given on the labelled tasks"
     low = {t: round(p, 2) for t, p in topical.items() if p < PRECISION}
     assert not low, f"themes below {PRECISION} precision: {low}"
-    # th:General is what a task gets when no theme's words are in its text: 4 of its 5 are
-    # right; the other is an exhortation the fixture labels party governance
-    assert precision["General"] >= 0.75
+    # th:General is what a task gets when no theme's words are in its text: 9 of its 15 are
+    # right. Two labellers differ most here too: the second's th:General is right for 9 of
+    # 13 of the first's (README of the fixture)
+    assert precision["General"] >= 0.55
 
 
 def test_themes_are_found(labelled) -> None:  # type: ignore[no-untyped-def]
@@ -134,6 +136,8 @@ def test_a_poverty_plan_is_not_all_assistance(sample_extractions) -> None:  # ty
     # task's field either: reporting to the agriculture bureau is not farming
     ("完善工作台账，每季度末向县农业农村局报送工作进展。", (), ["PartyGovernance"]),
     ("强化水质检测。县疾控中心每季度开展一次水质抽检，结果向社会公开。", (), ["Water"]),
+    # a source of pollution is ecology's work, not industry's
+    ("开展畜禽养殖污染防治，严控农村工业废水直排。", (), ["Ecology"]),
     # Traditional characters are read as their Simplified forms
     ("推進政務雲整合遷移，完成非涉密業務系統遷移上雲。", (), ["PowerTelecom"]),
     # words of kinds of work outside rural plans: a sector of manufacturing, taxes, elderly care
