@@ -34,6 +34,7 @@ from policykg.generation import EXTRACTIONS, MANIFEST, NewGeneration, current
 from policykg.graphdir import DocumentSummary, Parts, read_extraction
 from policykg.pipeline import PIPELINE_VERSION, Processed, process_file
 from policykg.pipeline.ingest import supported
+from policykg.pipeline.resolve import UNCLASSIFIED
 from policykg.records import Correction, Extraction, Problem
 from policykg.store import STORE, StoreUpdate, stored_documents
 from policykg.tables import TABLES_DIR, TableWriter, document_tables, from_bytes, to_bytes, write_chain_tables
@@ -67,6 +68,11 @@ class BuildReport:
     def restating(self) -> int:
         """Table rows that restate a body task (each task counted once is ``tasks - restating``)."""
         return sum(d.restating for d in self.documents)
+
+    @property
+    def unclassified(self) -> int:
+        """Tasks no theme's words were found in (th:Unclassified)."""
+        return sum(d.unclassified for d in self.documents)
 
     @property
     def not_understood(self) -> list[DocumentSummary]:
@@ -206,6 +212,7 @@ def _extract_one(job: Job) -> tuple[str, Built | Problem]:
         tasks=len(ex.tasks),
         assignments=sum(len(t.mentions) for t in ex.tasks),
         restating=sum(1 for t in ex.tasks if t.restates),
+        unclassified=sum(1 for t in ex.tasks if t.themes == (UNCLASSIFIED,)),
         warnings=list(ex.warnings),
         clauses=ex.check.clauses,
         coverage=ex.check.coverage,
@@ -573,6 +580,7 @@ def manifest(report: BuildReport) -> dict[str, Any]:
             "unchanged": len(report.unchanged),
             "tasks": report.tasks,
             "restating_rows": report.restating,
+            "unclassified_tasks": report.unclassified,
             "assignments": report.assignments,
             "skipped": len(report.skipped),
             "not_understood": len(report.not_understood),

@@ -36,6 +36,7 @@ from typing import Any
 
 from policykg.errors import CorrectionsError
 from policykg.pipeline.correct import ACTIONS, ROLE_WORDS, TASK_ACTIONS, Outcome, concerns
+from policykg.pipeline.resolve import UNCLASSIFIED
 from policykg.records import Correction, Extraction, Mention, Problem, Task
 
 #: the columns of a corrections file, in order
@@ -214,8 +215,8 @@ def review_rows(extractions: Iterable[Extraction], *, everything: Iterable[str] 
     the self-check (clauses that govern no task), suspicious mentions (a person, a sentence,
     a fragment), mentions of units with no type, low-confidence assignments (a unit read
     outside the task's own words: from a lead-in, a heading or a note; a task with two labels
-    of the same role), numbering gaps; and every assignment of the documents named in
-    ``everything``.
+    of the same role), numbering gaps, tasks no theme's words were found in; and every
+    assignment of the documents named in ``everything``.
     Each row carries the columns of a correction, ready to be given an action."""
     chosen = set(everything)
     rows: list[dict[str, str]] = []
@@ -258,17 +259,7 @@ class _Review:
                 out.append(self.base(f"suspicious: {left.why}", t.text[:60], **self.mention_cols(t, m)))
             else:
                 out.append(self.base(f"leftover: {left.why}", left.text, **self.task_cols(self.task_at(left.start))))
-        flagged = {(x.start, x.end) for x in check.leftovers}
-        for t in ex.tasks:
-            for m in t.mentions:
-                u = ex.units.get(m.name)
-                if u is not None and u.type.endswith("/Other") and (m.start, m.end) not in flagged:
-                    out.append(self.base("unresolved: the unit has no type", t.text[:60], **self.mention_cols(t, m)))
-        for t in ex.tasks:
-            for m in t.mentions:
-                if not t.start <= m.start < t.end and (m.start, m.end) not in flagged:
-                    out.append(self.base("low confidence: the unit is read outside the task's own words (a lead-in, "
-                                         "a heading or a note)", t.text[:60], **self.mention_cols(t, m)))
+        out += self.mention_rows({(x.start, x.end) for x in check.leftovers})
         by_key = {t.key: t for t in ex.tasks}
         for key in check.duplicate_roles:
             dup = by_key.get(key)
@@ -276,10 +267,29 @@ class _Review:
                                  **self.task_cols(dup)))
         for gap in check.numbering_gaps:
             out.append(self.base(f"low confidence: numbering gap ({gap}); a task may be missing", ""))
+        for t in ex.tasks:
+            if t.themes == (UNCLASSIFIED,):
+                out.append(self.base("unclassified: no theme's words are in the task's text (a theme's patterns in "
+                                     "ontology/themes.ttl may lack them)", t.text[:60], **self.task_cols(t)))
         if everything:
             for t in ex.tasks:
                 for m in t.mentions:
                     out.append(self.base("assignment", t.text[:60], **self.mention_cols(t, m)))
+        return out
+
+    def mention_rows(self, flagged: set[tuple[int, int]]) -> list[dict[str, str]]:
+        """Units with no type, and units read outside their task's words (not already flagged)."""
+        out = []
+        for t in self.ex.tasks:
+            for m in t.mentions:
+                u = self.ex.units.get(m.name)
+                if u is not None and u.type.endswith("/Other") and (m.start, m.end) not in flagged:
+                    out.append(self.base("unresolved: the unit has no type", t.text[:60], **self.mention_cols(t, m)))
+        for t in self.ex.tasks:
+            for m in t.mentions:
+                if not t.start <= m.start < t.end and (m.start, m.end) not in flagged:
+                    out.append(self.base("low confidence: the unit is read outside the task's own words (a lead-in, "
+                                         "a heading or a note)", t.text[:60], **self.mention_cols(t, m)))
         return out
 
 

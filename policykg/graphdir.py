@@ -46,6 +46,8 @@ class DocumentSummary:
     understood: bool = True
     #: table rows that restate a body task (pkg:restates): counted once, as that task
     restating: int = 0
+    #: tasks no theme's words were found in (th:Unclassified, see ontology/themes.ttl)
+    unclassified: int = 0
     #: the plan's title, jurisdiction and the titles of the documents it implements (for
     #: the policy chain, see policykg.chain)
     title: str | None = None

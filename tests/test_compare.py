@@ -92,6 +92,19 @@ def test_unique_tasks_and_tables(tasks, pairs) -> None:  # type: ignore[no-untyp
     assert any("counterpart" in s for s in cmp.summary(tasks, pairs, "遂溪县", "陆河县"))
 
 
+def test_unclassified_tasks_are_no_theme_in_comparisons(tasks, pairs) -> None:  # type: ignore[no-untyped-def]
+    """A task none of whose words a theme knows is counted, not compared as a theme."""
+    luhe = tasks[tasks.jurisdiction == "陆河县"]
+    unclassified = int(luhe.themes.map(lambda ths: ths == ["unclassified"]).sum())
+    assert unclassified > 0
+    lines = cmp.summary(tasks, pairs, "遂溪县", "陆河县")
+    assert any(line.startswith("Tasks that match no theme's words") and f"{unclassified} in 陆河县" in line
+               for line in lines)
+    covers = next(line for line in lines if line.startswith("Both plans cover"))
+    assert "unclassified" not in covers
+    assert not any("unclassified" in cell for cell in cmp.division_of_labour(tasks, "responsible").columns)
+
+
 def test_compare_commands_and_report(built_graph: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = runner.invoke(main, ["compare", str(built_graph), "遂溪县", "陆河县"])
@@ -173,7 +186,7 @@ def test_lead_unit_type_by_theme_keeps_roles_apart(built_graph: Path) -> None:
 def test_comparison_labels_are_chinese_by_default(built_graph: Path) -> None:
     """Themes and unit types in Chinese (skos:prefLabel@zh) unless lang="en" (issue 16, point 8)."""
     zh = cmp.task_table(built_graph)
-    assert "红色资源" in cmp.theme_coverage(zh).index and "综合" in cmp.theme_coverage(zh).index
+    assert "红色资源" in cmp.theme_coverage(zh).index and "未分类" in cmp.theme_coverage(zh).index
     assert "宣传" in cmp.unit_type_shares(zh, "lead").index
     out = CliRunner().invoke(main, ["compare", str(built_graph), "--all", "--format", "csv", "--table", "theme-coverage",
                                     "--lang", "en"])

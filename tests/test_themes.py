@@ -63,48 +63,73 @@ def heldout(tmp_path_factory):  # type: ignore[no-untyped-def]
     return _pairs(HELDOUT, load_extractions(out))
 
 
+#: the fixture's label for a task with no topical work of its own, and what the rules give a
+#: task none of whose words they know: neither is a theme, and neither counts as one below
+NO_THEME = {"General", "Unclassified"}
+
+
 def _counts(labelled) -> tuple[Counter[str], Counter[str], Counter[str]]:  # type: ignore[no-untyped-def]
+    """True positives, false positives and false negatives of each theme."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     for _, gold, pred in labelled:
-        for p in pred:
+        for p in set(pred) - NO_THEME:
             (tp if p in gold else fp)[p] += 1
-        fn.update(g for g in gold if g not in pred)
+        fn.update(g for g in set(gold) - NO_THEME if g not in pred)
     return tp, fp, fn
+
+
+def _exact(labelled) -> float:  # type: ignore[no-untyped-def]
+    """The share of tasks whose themes are the labelled ones (no theme for no topical work)."""
+    return sum(set(gold) - NO_THEME == set(pred) - NO_THEME for _, gold, pred in labelled) / len(labelled)
 
 
 def test_every_theme_is_precise(labelled) -> None:  # type: ignore[no-untyped-def]
     tp, fp, _ = _counts(labelled)
     precision = {t: tp[t] / (tp[t] + fp[t]) for t in tp.keys() | fp.keys()}
-    topical = {t: p for t, p in precision.items() if t != "General"}
-    assert len(topical) >= 15, "most themes are given on the labelled tasks"
-    low = {t: round(p, 2) for t, p in topical.items() if p < PRECISION}
+    assert len(precision) >= 15, "most themes are given on the labelled tasks"
+    low = {t: round(p, 2) for t, p in precision.items() if p < PRECISION}
     assert not low, f"themes below {PRECISION} precision: {low}"
-    # th:General is what a task gets when no theme's words are in its text: 9 of its 15 are
-    # right. Two labellers differ most here too: the second's th:General is right for 9 of
-    # 13 of the first's (README of the fixture)
-    assert precision["General"] >= 0.55
+
+
+def test_unclassified_tasks_are_few_and_said(labelled) -> None:  # type: ignore[no-untyped-def]
+    """th:Unclassified claims nothing: 15 of the 344 tasks get it. 9 of them are labelled
+    as having no topical work; the other 6 name their work in words no rule knows yet."""
+    unclassified = [gold for _, gold, pred in labelled if pred == ["Unclassified"]]
+    assert 0 < len(unclassified) / len(labelled) < 0.06
+    assert sum(gold == ["General"] for gold in unclassified) / len(unclassified) >= 0.5
+
+
+def test_unclassified_tasks_are_counted_and_listed(built_graph, sample_extractions) -> None:  # type: ignore[no-untyped-def]
+    """The build's manifest counts them and ``policykg review`` lists each of them."""
+    import json
+
+    from policykg.curate import review_rows
+
+    keys = {(ex.doc, t.key) for ex in sample_extractions for t in ex.tasks if [_short(x) for x in t.themes] == ["Unclassified"]}
+    manifest = json.loads((built_graph / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["unclassified_tasks"] == len(keys) > 0
+    listed = {(r["doc"], r["task"]) for r in review_rows(sample_extractions) if r["issue"].startswith("unclassified")}
+    assert listed == keys
 
 
 def test_themes_are_found(labelled) -> None:  # type: ignore[no-untyped-def]
     tp, fp, fn = _counts(labelled)
     assert sum(tp.values()) / (sum(tp.values()) + sum(fn.values())) >= 0.8
-    exact = sum(set(gold) == set(pred) for _, gold, pred in labelled)
-    assert exact / len(labelled) >= 0.75
+    assert _exact(labelled) >= 0.75
 
 
 def test_themes_hold_on_other_documents(heldout) -> None:  # type: ignore[no-untyped-def]
     """Plans on other work (智能制造, 政务云, 营商环境, 养老, Traditional characters …): the
-    theme words were widened on these tasks, and before that 63 of the 164 got th:General."""
+    theme words were widened on these tasks, and before that 63 of the 164 got no theme."""
     tp, fp, fn = _counts(heldout)
-    topical = [t for t in tp.keys() | fp.keys() if t != "General"]
-    precision = sum(tp[t] for t in topical) / sum(tp[t] + fp[t] for t in topical)
+    precision = sum(tp.values()) / (sum(tp.values()) + sum(fp.values()))
     recall = sum(tp.values()) / (sum(tp.values()) + sum(fn.values()))
-    general = sum(pred == ["General"] for _, _, pred in heldout)
+    unclassified = sum(pred == ["Unclassified"] for _, _, pred in heldout)
     assert len(heldout) >= 150
     assert precision >= 0.85 and recall >= 0.7, (precision, recall)
-    assert general / len(heldout) < 0.15, f"{general} of {len(heldout)} tasks got no theme"
+    assert unclassified / len(heldout) < 0.15, f"{unclassified} of {len(heldout)} tasks got no theme"
 
 
 def test_a_task_has_one_or_two_themes(sample_extractions) -> None:  # type: ignore[no-untyped-def]
@@ -131,7 +156,7 @@ def test_a_poverty_plan_is_not_all_assistance(sample_extractions) -> None:  # ty
     ("建立城乡居民基本养老保险基础养老金正常调整机制。", (), ["SocialSecurity"]),
     # an umbrella task is about its heading
     ("深入实施精准扶贫。实施产业发展、劳动力就业、社会保障、教育文化、医疗保障、危房改造八大脱贫工程。", (), ["Assistance"]),
-    ("做好统计报表。", (), ["General"]),
+    ("做好统计报表。", (), ["Unclassified"]),
     # a department named in running text, though it is not assigned the task, is not the
     # task's field either: reporting to the agriculture bureau is not farming
     ("完善工作台账，每季度末向县农业农村局报送工作进展。", (), ["PartyGovernance"]),

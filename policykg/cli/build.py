@@ -90,6 +90,9 @@ def echo_summary(report: BuildReport, out_dir: Path) -> None:
         click.echo(f"Policy chain: {cited} higher-level document(s) cited, {report.chain.in_corpus} of them in the "
                    f"corpus; {len(report.chain.tasks)} task(s) linked to the task they carry out "
                    f"(policykg query implementing-policies / task-decomposition).")
+    if report.unclassified:
+        click.echo(f"Themes: {report.unclassified} of {report.tasks} tasks match no theme's words (th:Unclassified; "
+                   f"policykg review lists them).")
     fixes = report.corrections
     if fixes.applied or fixes.stale or fixes.problems:
         click.echo(f"Corrections: {len(fixes.applied)} applied ({len(fixes.reanchored)} re-anchored after the document "

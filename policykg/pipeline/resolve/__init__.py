@@ -15,7 +15,7 @@ from dataclasses import replace
 from policykg.pipeline.resolve.names import ABBREVIATIONS, INFIXES, canonical_name, unit_jurisdiction
 from policykg.pipeline.resolve.restates import restated
 from policykg.pipeline.resolve.types import (
-    GENERAL_THEME,
+    UNCLASSIFIED,
     task_themes,
     theme_rules,
     unit_kind,
@@ -25,7 +25,7 @@ from policykg.pipeline.resolve.types import (
 from policykg.records import Extraction, ResolvedUnit, Task
 
 __all__ = [
-    "ABBREVIATIONS", "GENERAL_THEME", "INFIXES", "canonical_name", "resolve_extraction", "resolve_unit", "task_themes",
+    "ABBREVIATIONS", "INFIXES", "UNCLASSIFIED", "canonical_name", "resolve_extraction", "resolve_unit", "task_themes",
     "theme_rules", "unit_jurisdiction", "unit_kind", "unit_label", "unit_type", "unit_type_rules",
 ]
 

@@ -91,7 +91,8 @@ def theme_rules() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], 
     return _concept_patterns("themes.ttl", "corePattern", "cuePattern")
 
 
-GENERAL_THEME = "https://w3id.org/policykg/theme/General"
+#: what a task gets when no theme's words are in its text (not a theme: see ontology/themes.ttl)
+UNCLASSIFIED = "https://w3id.org/policykg/theme/Unclassified"
 #: the scoring of ontology/themes.ttl's header: weights of a core and a cue match, the extra
 #: weight of a match in the first sentence, the most matches counted, the least score of a
 #: theme, and the share of the best score a second theme needs
@@ -130,7 +131,7 @@ def _scores(text: str) -> tuple[dict[str, float], list[str]]:
 
 
 def task_themes(text: str, units: Iterable[str] = ()) -> list[str]:
-    """The one or two themes a task's title and text are about (General when none is):
+    """The one or two themes a task's title and text are about (th:Unclassified when none is):
     its responsibility bracket and the names of its ``units`` are not read. The rules are
     in ontology/themes.ttl.
 
@@ -147,7 +148,7 @@ def task_themes(text: str, units: Iterable[str] = ()) -> list[str]:
     scores, named = _scores(text)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < LEAST:
-        return [GENERAL_THEME]
+        return [UNCLASSIFIED]
     if len(ranked) >= UMBRELLA and len(named) == 1:  # many kinds of work under one heading: the heading's
         return named
     best = ranked[0][1]
