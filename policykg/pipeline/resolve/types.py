@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from policykg.text.patterns import RESPONSIBILITY_BRACKET
+from policykg.text.patterns import DEPARTMENT_IN_TEXT, RESPONSIBILITY_BRACKET
 from policykg.text.textview import fold
 
 
@@ -100,10 +100,6 @@ CORE, CUE, FIRST, MOST, MOST_FIRST, LEAST, SECOND = 3.0, 1.0, 2.0, 4, 2, 4.0, 0.
 #: an umbrella task: this many themes score
 UMBRELLA = 4
 
-#: a department named in running text though not assigned the task (报县农业农村局备案,
-#: 县疾控中心每季度抽检): its name does not make the task about its field either
-UNIT_IN_TEXT = re.compile(r"(?:省|(?<![城都超门])市|县)[\u4e00-\u9fff]{2,10}?(?:局|厅|委员会|委|办公室|办|中心|部)(?![\u4e00-\u9fff]?级)")
-
 _FIRST_SENTENCE = re.compile(r"[。；;！!？?\n]")
 
 
@@ -144,7 +140,7 @@ def task_themes(text: str, units: Iterable[str] = ()) -> list[str]:
     for name in sorted({fold(u) for u in units}, key=len, reverse=True):
         if len(name) >= 3:
             text = text.replace(name, "")
-    text = UNIT_IN_TEXT.sub("", text)
+    text = DEPARTMENT_IN_TEXT.sub("", text)
     scores, named = _scores(text)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < LEAST:
