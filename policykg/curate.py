@@ -12,6 +12,7 @@ remove       task, mention with start/end (or unit)
 role         task, mention with start/end (or unit); value: the new role
 split        task, mention with start/end; value: the units, separated by 、
 not-task     task (+ task_text)
+theme        task (+ task_text); value: its one or two themes (name or label), separated by 、
 merge        unit: the unit to merge; value: the unit it is (doc optional: all documents)
 alias        unit: a name as written; value: the unit it names (doc optional)
 parent       place; value: its parent (doc optional)
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import CorrectionsError
-from policykg.pipeline.correct import ACTIONS, ROLE_WORDS, TASK_ACTIONS, Outcome, concerns
+from policykg.pipeline.correct import ACTIONS, ROLE_WORDS, TASK_ACTIONS, Outcome, concerns, named_themes
 from policykg.pipeline.resolve import UNCLASSIFIED
 from policykg.records import Correction, Extraction, Mention, Problem, Task
 
@@ -125,6 +126,8 @@ def _correction(row: dict[str, str], source: str) -> Correction:
     role = (row.get("value") if action == "role" else row.get("role") or row.get("value")) or ""
     if action in ("role", "add") and role.lower() not in ROLE_WORDS:
         raise ValueError(f"{action} needs a role ({', '.join(r for r in ROLE_WORDS if r.isascii())} or 牵头/配合/责任)")
+    if action == "theme":
+        named_themes(row.get("value", ""))
     span = []
     for col in ("start", "end"):
         try:
@@ -269,8 +272,8 @@ class _Review:
             out.append(self.base(f"low confidence: numbering gap ({gap}); a task may be missing", ""))
         for t in ex.tasks:
             if t.themes == (UNCLASSIFIED,):
-                out.append(self.base("unclassified: no theme's words are in the task's text (a theme's patterns in "
-                                     "ontology/themes.ttl may lack them)", t.text[:60], **self.task_cols(t)))
+                out.append(self.base("unclassified: no theme's words are in the task's text (action theme gives it "
+                                     "one; or add the words to ontology/themes.ttl)", t.text[:60], **self.task_cols(t)))
         if everything:
             for t in ex.tasks:
                 for m in t.mentions:

@@ -194,6 +194,8 @@ def test_a_correction_the_edit_broke_is_stale(tmp_path: Path) -> None:
     ({"value": "boss"}, "role needs a role"),
     ({"task": ""}, "needs the document (doc or sha256) and the task's key"),
     ({"start": "x"}, "column start is 'x'"),
+    ({"action": "theme", "value": "修路"}, "theme needs one or two themes"),
+    ({"action": "theme", "value": "交通、水利供水、教育"}, "theme needs one or two themes"),
 ])
 def test_unusable_rows_are_reported_with_file_and_line(tmp_path: Path, row: dict[str, str], says: str) -> None:
     good = {"action": "role", "doc": DOC, "task": "body-001", "mention": "县财政局", "value": "lead",
@@ -364,6 +366,7 @@ def test_a_curator_of_many_documents_gives_one_row_per_correction(tmp_path: Path
     ({"action": "add", "task": "body-001", "task_text": "实施规模化供水工程", "unit": "县水务局", "role": "lead"},
      "already names 县水务局 (lead)"),
     ({"action": "merge", "doc": "", "unit": "县发展和改革局", "value": "县发展改革局"}, "changes nothing"),
+    ({"action": "theme", "task": "body-001", "task_text": "实施规模化供水工程", "value": "Water"}, "already has that theme"),
 ])
 def test_a_correction_that_changes_nothing_is_stale(tmp_path: Path, row: dict[str, str], says: str) -> None:
     fix = {"doc": DOC, "who": "李研究员", "when": "2026-11-28", "why": "测试", **row}
@@ -372,6 +375,26 @@ def test_a_correction_that_changes_nothing_is_stale(tmp_path: Path, row: dict[st
     assert not report.corrections.applied
     [(_, _, why)] = report.corrections.stale
     assert says in why, why
+
+
+def test_an_unclassified_task_is_given_its_theme(tmp_path: Path) -> None:
+    """``review`` lists a task none of whose words a theme knows; the row, given the action
+    theme and a theme's label, is a correction the next build applies, with provenance."""
+    graph = tmp_path / "graph"
+    build_corpus([CURATE / DOC], graph)
+    [row] = [r for r in review_rows(load_extractions(graph)) if r["issue"].startswith("unclassified")]
+    assert (row["task"], row["task_text"][:6]) == ("body-006", "做好宣传引导")
+    fix = {**{k: row[k] for k in COLUMNS}, "action": "theme", "value": "水利供水", "who": "李研究员",
+           "when": "2026-12-01", "why": "节约用水宣传属于供水工作"}
+    fixes = _write(tmp_path / "fixes" / "a.csv", [fix])
+    report = build_corpus([CURATE / DOC], graph, corrections=fixes.parent)
+    assert report.corrections.applied == {"a.csv:2": [DOC]}
+    [done] = run_named(graph, "corrections").rows
+    assert (done["action"], done["before"], done["after"]) == ("theme", "Unclassified", "Water")
+    themes = sparql(graph, "SELECT ?theme WHERE { ?t a pkg:Task ; pkg:key 'body-006' ; pkg:theme ?theme }")
+    assert [str(x).rsplit("/", 1)[1] for x in themes["theme"]] == ["Water"]
+    assert validate_graph(load_dataset(graph)).conforms
+    assert not any(r["issue"].startswith("unclassified") for r in review_rows(load_extractions(graph)))
 
 
 def test_a_moved_row_is_rebuilt_with_its_new_line(tmp_path: Path) -> None:

@@ -205,6 +205,7 @@ def review(graph_dir: Path, out_file: Path, docs: tuple[str, ...]) -> None:
     from policykg.errors import UsageError
     from policykg.export import to_csv
     from policykg.graphdir import load_extractions
+    from policykg.pipeline.correct import ACTIONS
 
     extractions = load_extractions(graph_dir)
     unknown = sorted(set(docs) - {e.doc for e in extractions})
@@ -216,5 +217,5 @@ def review(graph_dir: Path, out_file: Path, docs: tuple[str, ...]) -> None:
     kinds = Counter(r["issue"].split(":")[0] for r in rows)
     click.echo(f"Wrote {len(rows)} row(s) to review to {out_file}"
                + (": " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) if rows else "") + ".")
-    click.echo("Fill in action (add, remove, role, split, not-task, merge, alias, parent), value, who, when and why "
+    click.echo(f"Fill in action ({', '.join(ACTIONS)}), value, who, when and why "
                "on the rows to change; then build with --corrections.")

@@ -23,15 +23,15 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from policykg.pipeline.extract import admin_type
-from policykg.pipeline.resolve import resolve_unit
+from policykg.pipeline.resolve import resolve_unit, theme_names
 from policykg.records import ROLES, AppliedCorrection, Correction, Extraction, Mention, Place, Role, Task
 from policykg.text.lexicon import ROLE_NAMES
 
 #: what a correction can do (the ``action`` column)
-ACTIONS = ("add", "remove", "role", "split", "not-task", "merge", "alias", "parent")
+ACTIONS = ("add", "remove", "role", "split", "not-task", "theme", "merge", "alias", "parent")
 #: actions about one task of one document; the others (merge, alias, parent) may name no
 #: document and then apply wherever the unit or place is met
-TASK_ACTIONS = ("add", "remove", "role", "split", "not-task")
+TASK_ACTIONS = ("add", "remove", "role", "split", "not-task", "theme")
 #: role words a curator may write, in either language (the lexicon's, as the query parameters take them)
 ROLE_WORDS = cast("dict[str, Role]", ROLE_NAMES)
 _PARTS = re.compile(r"[、，,；;/|]+")
@@ -48,6 +48,22 @@ class Outcome:
     source: str
     status: str
     detail: str = ""
+
+
+def named_themes(value: str) -> tuple[str, ...]:
+    """The one or two theme IRIs a curator wrote in ``value`` (names or labels separated by
+    、); ValueError when it names none, more than two or one ontology/themes.ttl lacks.
+
+    >>> [t.rsplit("/", 1)[1] for t in named_themes("水利供水、Ecology")]
+    ['Water', 'Ecology']
+    """
+    names = [p.strip() for p in _PARTS.split(value) if p.strip()]
+    known = theme_names()
+    themes = tuple(dict.fromkeys(known.get(n.lower(), "") for n in names))
+    if not 1 <= len(themes) <= 2 or "" in themes:
+        raise ValueError(f"theme needs one or two themes in value, separated by 、, each a theme's name or label in "
+                         f"ontology/themes.ttl such as 产业农业 or IndustryAgriculture (got {value!r})")
+    return themes
 
 
 def concerns(c: Correction, name: str, sha256: str) -> bool:
@@ -85,6 +101,10 @@ def _norm(s: str) -> str:
 def _snippet(s: str, n: int = 24) -> str:
     s = _norm(s)
     return s if len(s) <= n else s[:n] + "…"
+
+
+def _short(iri: str) -> str:
+    return iri.rsplit("/", 1)[1]
 
 
 def _mention_str(ex: Extraction, m: Mention) -> str:
@@ -176,6 +196,8 @@ class _Fix:
             return self.done(replace(ex, tasks=tasks), t.key, _snippet(t.text, 40), "not a task")
         if c.action == "add":
             return self.add(i, t)
+        if c.action == "theme":
+            return self.set_themes(i, t)
         j = self.find_mention(t)
         m = t.mentions[j]
         before = _mention_str(ex, m)
@@ -216,6 +238,17 @@ class _Fix:
         self.ex = ex
         ex = self.with_task(i, replace(t, mentions=(*t.mentions, m)))
         return self.done(ex, t.key, "—", _mention_str(ex, m))
+
+    def set_themes(self, i: int, t: Task) -> Extraction:
+        """The task's one or two themes, as the curator names them (name or label)."""
+        try:
+            themes = named_themes(self.c.value)
+        except ValueError as exc:
+            raise _Stale(str(exc)) from None
+        if set(themes) == set(t.themes):
+            raise _Stale(f"task {t.key} already has that theme: the correction changes nothing")
+        ex = self.with_task(i, replace(t, themes=themes))
+        return self.done(ex, t.key, "、".join(_short(x) for x in t.themes), "、".join(_short(x) for x in themes))
 
     def split(self, m: Mention) -> tuple[Mention, ...]:
         parts = [p.strip() for p in _PARTS.split(self.c.value) if p.strip()]
@@ -297,4 +330,4 @@ def _place_type(name: str) -> str:
     return admin_type(name)
 
 
-__all__ = ["ACTIONS", "TASK_ACTIONS", "Outcome", "apply_corrections", "concerns"]
+__all__ = ["ACTIONS", "TASK_ACTIONS", "Outcome", "apply_corrections", "concerns", "named_themes"]

@@ -17,6 +17,7 @@ from policykg.pipeline.resolve.restates import restated
 from policykg.pipeline.resolve.types import (
     UNCLASSIFIED,
     task_themes,
+    theme_names,
     theme_rules,
     unit_kind,
     unit_type,
@@ -26,7 +27,7 @@ from policykg.records import Extraction, ResolvedUnit, Task
 
 __all__ = [
     "ABBREVIATIONS", "INFIXES", "UNCLASSIFIED", "canonical_name", "resolve_extraction", "resolve_unit", "task_themes",
-    "theme_rules", "unit_jurisdiction", "unit_kind", "unit_label", "unit_type", "unit_type_rules",
+    "theme_names", "theme_rules", "unit_jurisdiction", "unit_kind", "unit_label", "unit_type", "unit_type_rules",
 ]
 
 

@@ -103,6 +103,26 @@ UMBRELLA = 4
 _FIRST_SENTENCE = re.compile(r"[。；;！!？?\n]")
 
 
+@cache
+def theme_names() -> dict[str, str]:
+    """Each theme's IRI by the names a person may write for it: its local name
+    (IndustryAgriculture) and its labels in either language (产业农业, industry and
+    agriculture), compared in lower case."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from policykg.paths import ONTOLOGY_DIR, resource
+
+    g = Graph().parse(resource(ONTOLOGY_DIR, "themes.ttl"))
+    names: dict[str, str] = {}
+    for concept in g.subjects(SKOS.notation, None):
+        iri = str(concept)
+        names[iri.rsplit("/", 1)[1].lower()] = iri
+        for label in g.objects(concept, SKOS.prefLabel):
+            names[str(label).lower()] = iri
+    return names
+
+
 def theme_scores(text: str) -> dict[str, float]:
     """Each theme's score over a task's text (see ontology/themes.ttl)."""
     return _scores(text)[0]
