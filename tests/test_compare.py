@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -102,7 +103,19 @@ def test_unclassified_tasks_are_no_theme_in_comparisons(tasks, pairs) -> None:  
                for line in lines)
     covers = next(line for line in lines if line.startswith("Both plans cover"))
     assert "unclassified" not in covers
-    assert not any("unclassified" in cell for cell in cmp.division_of_labour(tasks, "responsible").columns)
+    # the division of labour is that of the classified tasks alone
+    classified = tasks[tasks.themes.map(lambda ths: ths != ["unclassified"])]
+    pd.testing.assert_frame_equal(cmp.division_of_labour(tasks, "responsible"),
+                                  cmp.division_of_labour(classified, "responsible"))
+
+
+def test_a_plan_with_no_classified_task_has_no_most_frequent_theme() -> None:
+    both = pd.DataFrame({"jurisdiction": ["甲县", "甲县", "乙县"], "themes": [["未分类"], ["未分类"], ["交通"]],
+                         "lead_units": [[], [], []], "responsible_units": [["县交通局"]] * 3})
+    lines = cmp.summary(both, pd.DataFrame(), "甲县", "乙县")
+    assert "Tasks that match no theme's words (unclassified, left out of the themes below; policykg review lists " \
+           "them): 2 in 甲县, 0 in 乙县." in lines
+    assert not any("most frequent" in line for line in lines)
 
 
 def test_compare_commands_and_report(built_graph: Path, tmp_path: Path) -> None:

@@ -196,6 +196,7 @@ def test_a_correction_the_edit_broke_is_stale(tmp_path: Path) -> None:
     ({"start": "x"}, "column start is 'x'"),
     ({"action": "theme", "value": "修路"}, "theme needs one or two themes"),
     ({"action": "theme", "value": "交通、水利供水、教育"}, "theme needs one or two themes"),
+    ({"action": "theme", "value": "未分类"}, "theme needs one or two themes"),  # not a theme
 ])
 def test_unusable_rows_are_reported_with_file_and_line(tmp_path: Path, row: dict[str, str], says: str) -> None:
     good = {"action": "role", "doc": DOC, "task": "body-001", "mention": "县财政局", "value": "lead",
@@ -395,6 +396,26 @@ def test_an_unclassified_task_is_given_its_theme(tmp_path: Path) -> None:
     assert [str(x).rsplit("/", 1)[1] for x in themes["theme"]] == ["Water"]
     assert validate_graph(load_dataset(graph)).conforms
     assert not any(r["issue"].startswith("unclassified") for r in review_rows(load_extractions(graph)))
+
+
+def test_a_theme_correction_sets_the_order_and_reaches_the_restating_row() -> None:
+    """The main theme comes first, so reordering is a change; a table row that restates a
+    body task is the same task and gets the same themes (whichever of the two is named)."""
+    from policykg.pipeline import extract_text
+    from policykg.pipeline.correct import apply_corrections
+    from policykg.records import Correction
+
+    ex = extract_text("一、任务\n1.修缮革命遗址，串联景区景点打造红色旅游线路。（牵头单位：县文旅局）\n"
+                      "附件\n任务分工表\n序号\t任务\t牵头单位\n"
+                      "1\t修缮革命遗址，串联景区景点打造红色旅游线路。\t县文旅局\n")
+    body, row = ex.tasks
+    assert row.restates == body.key and [t.rsplit("/", 1)[1] for t in body.themes] == ["Tourism", "RedHeritage"]
+    fix = Correction("c1", "theme", "a.csv:2", "李研究员", "2026-12-01", "以红色资源为主", sha256=ex.sha256,
+                     task=row.key, value="红色资源、旅游")
+    fixed, [outcome] = apply_corrections(ex, [fix])
+    assert outcome.status == "applied"
+    assert {t.key: [x.rsplit("/", 1)[1] for x in t.themes] for t in fixed.tasks} == {
+        body.key: ["RedHeritage", "Tourism"], row.key: ["RedHeritage", "Tourism"]}
 
 
 def test_a_moved_row_is_rebuilt_with_its_new_line(tmp_path: Path) -> None:

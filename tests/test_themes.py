@@ -18,9 +18,10 @@ from policykg.records import task_id
 
 LABELLED = Path(__file__).parent / "fixtures" / "themes" / "labelled.csv"
 #: tasks of documents in other layouts and on other work than the samples (the layout cases
-#: and the chain and curate fixtures), labelled the same way
-HELDOUT = Path(__file__).parent / "fixtures" / "themes" / "heldout.csv"
-HELDOUT_DOCS = [Path(__file__).parent / "layouts", *(Path(__file__).parent / "fixtures" / d for d in ("chain", "chain/dev", "curate"))]
+#: and the chain and curate fixtures), labelled the same way: the new theme words of issue 16
+#: were chosen on them, so they are a development set, not held out
+OTHER = Path(__file__).parent / "fixtures" / "themes" / "other_documents.csv"
+OTHER_DOCS = [Path(__file__).parent / "layouts", *(Path(__file__).parent / "fixtures" / d for d in ("chain", "chain/dev", "curate"))]
 #: the least precision of every theme on the labelled tasks
 PRECISION = 0.85
 
@@ -51,16 +52,16 @@ def labelled(sample_extractions):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def heldout(tmp_path_factory):  # type: ignore[no-untyped-def]
+def other_documents(tmp_path_factory):  # type: ignore[no-untyped-def]
     """The same for the documents of other layouts and subjects."""
-    docs = tmp_path_factory.mktemp("heldout-docs")
-    for folder in HELDOUT_DOCS:
+    docs = tmp_path_factory.mktemp("other-docs")
+    for folder in OTHER_DOCS:
         for src in folder.iterdir():
             if src.suffix in (".txt", ".html"):
                 shutil.copy(src, docs / src.name)
-    out = tmp_path_factory.mktemp("heldout-graph")
+    out = tmp_path_factory.mktemp("other-graph")
     build_corpus([docs], out)
-    return _pairs(HELDOUT, load_extractions(out))
+    return _pairs(OTHER, load_extractions(out))
 
 
 #: the fixture's label for a task with no topical work of its own, and what the rules give a
@@ -120,16 +121,16 @@ def test_themes_are_found(labelled) -> None:  # type: ignore[no-untyped-def]
     assert _exact(labelled) >= 0.75
 
 
-def test_themes_hold_on_other_documents(heldout) -> None:  # type: ignore[no-untyped-def]
+def test_themes_hold_on_other_documents(other_documents) -> None:  # type: ignore[no-untyped-def]
     """Plans on other work (智能制造, 政务云, 营商环境, 养老, Traditional characters …): the
     theme words were widened on these tasks, and before that 63 of the 164 got no theme."""
-    tp, fp, fn = _counts(heldout)
+    tp, fp, fn = _counts(other_documents)
     precision = sum(tp.values()) / (sum(tp.values()) + sum(fp.values()))
     recall = sum(tp.values()) / (sum(tp.values()) + sum(fn.values()))
-    unclassified = sum(pred == ["Unclassified"] for _, _, pred in heldout)
-    assert len(heldout) >= 150
+    unclassified = sum(pred == ["Unclassified"] for _, _, pred in other_documents)
+    assert len(other_documents) >= 150
     assert precision >= 0.85 and recall >= 0.7, (precision, recall)
-    assert unclassified / len(heldout) < 0.15, f"{unclassified} of {len(heldout)} tasks got no theme"
+    assert unclassified / len(other_documents) < 0.15, f"{unclassified} of {len(other_documents)} tasks got no theme"
 
 
 def test_a_task_has_one_or_two_themes(sample_extractions) -> None:  # type: ignore[no-untyped-def]
@@ -157,8 +158,8 @@ def test_a_poverty_plan_is_not_all_assistance(sample_extractions) -> None:  # ty
     # an umbrella task is about its heading
     ("深入实施精准扶贫。实施产业发展、劳动力就业、社会保障、教育文化、医疗保障、危房改造八大脱贫工程。", (), ["Assistance"]),
     ("做好统计报表。", (), ["Unclassified"]),
-    # a department named in running text, though it is not assigned the task, is not the
-    # task's field either: reporting to the agriculture bureau is not farming
+    # keeping ledgers and reporting progress is governance work, whoever receives the report;
+    # water-quality testing is water supply, whoever tests
     ("完善工作台账，每季度末向县农业农村局报送工作进展。", (), ["PartyGovernance"]),
     ("强化水质检测。县疾控中心每季度开展一次水质抽检，结果向社会公开。", (), ["Water"]),
     # a source of pollution is ecology's work, not industry's

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 ROLES = ("lead", "support", "responsible")
 #: the label of tasks no theme matches (th:Unclassified: not a theme), and of a unit with no type
-UNCLASSIFIED = {"zh": "未分类", "en": "unclassified"}
+UNCLASSIFIED_LABELS = {"zh": "未分类", "en": "unclassified"}
 OTHER = {"zh": "其他", "en": "other"}
 _ROLE_COLUMNS = [f"{role}_{what}" for role in ROLES for what in ("units", "types")]
 
@@ -65,7 +65,7 @@ def task_table(source: Any, *, lang: str = "zh", copies: str = "once") -> pd.Dat
     if copies == "once":
         tasks = tasks[tasks.restates.isna()].copy()
     tasks["restated_by"] = tasks.task.map(lambda t: restated_by.get(t, []))
-    tasks["themes"] = tasks.task.map(lambda t: th.get(t, [UNCLASSIFIED[lang]]))
+    tasks["themes"] = tasks.task.map(lambda t: th.get(t, [UNCLASSIFIED_LABELS[lang]]))
     for role in ROLES:
         tasks[f"{role}_units"] = tasks.task.map(lambda t, r=role: [u for u, _ in by_role.get((t, r), [])])
         tasks[f"{role}_types"] = tasks.task.map(lambda t, r=role: sorted({ty for _, ty in by_role.get((t, r), [])}))
@@ -107,8 +107,8 @@ def counterparts(tasks: pd.DataFrame, a: str, b: str, *, threshold: float = 0.4,
     docs = [(r.title or "") + r.text for r in ta.itertuples()] + [(r.title or "") + r.text for r in tb.itertuples()]
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(docs)
     sim = cosine_similarity(vec.transform(docs[: len(ta)]), vec.transform(docs[len(ta):]))
-    themes_a = [set(x) - set(UNCLASSIFIED.values()) for x in ta.themes]
-    themes_b = [set(x) - set(UNCLASSIFIED.values()) for x in tb.themes]
+    themes_a = [set(x) - set(UNCLASSIFIED_LABELS.values()) for x in ta.themes]
+    themes_b = [set(x) - set(UNCLASSIFIED_LABELS.values()) for x in tb.themes]
     overlap = np.array([[len(x & y) / min(len(x), len(y)) if x & y else 0.0 for y in themes_b] for x in themes_a])
     # counterparts share a theme; the score is mostly wording, partly theme overlap
     sim = np.where(overlap > 0, 0.7 * sim + 0.3 * overlap, 0.0)
@@ -169,7 +169,7 @@ def division_of_labour(tasks: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
     import pandas as pd
 
     rows = [(j, th, ty) for j, ths, tys in zip(tasks.jurisdiction, tasks.themes, tasks[f"{role}_types"])
-            for th in ths for ty in tys if th not in UNCLASSIFIED.values()]
+            for th in ths for ty in tys if th not in UNCLASSIFIED_LABELS.values()]
     df = pd.DataFrame(rows, columns=["jurisdiction", "theme", "unit_type"])
     df["cell"] = df.theme + " × " + df.unit_type
     m = pd.crosstab(df.jurisdiction, df.cell)
@@ -183,8 +183,8 @@ def division_of_labour(tasks: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
 def summary(tasks: pd.DataFrame, pairs: pd.DataFrame, a: str, b: str) -> list[str]:
     """A few sentences of plain summary generated from the numbers."""
     cov = theme_coverage(tasks[tasks.jurisdiction.isin([a, b])])
-    unclassified = cov.loc[cov.index.isin(UNCLASSIFIED.values())].sum()
-    cov = cov.loc[~cov.index.isin(UNCLASSIFIED.values())]
+    unclassified = cov.loc[cov.index.isin(UNCLASSIFIED_LABELS.values())].sum()
+    cov = cov.loc[~cov.index.isin(UNCLASSIFIED_LABELS.values())]
     na, nb = int((tasks.jurisdiction == a).sum()), int((tasks.jurisdiction == b).sum())
     out = [f"{a} has {na} tasks and {b} has {nb}; {len(pairs)} tasks of {a} have a counterpart in {b}."]
     if unclassified.any():
@@ -196,8 +196,10 @@ def summary(tasks: pd.DataFrame, pairs: pd.DataFrame, a: str, b: str) -> list[st
         only_b = [t for t in cov.index if cov.at[t, b] and not cov.at[t, a]]
         out.append(f"Both plans cover {len(both)} themes" + (f"; only {a} covers {', '.join(only_a)}" if only_a else "")
                    + (f"; only {b} covers {', '.join(only_b)}" if only_b else "") + ".")
-        top_a, top_b = cov[a].idxmax(), cov[b].idxmax()
-        out.append(f"The most frequent theme is {top_a} in {a} ({cov.at[top_a, a]} tasks) and {top_b} in {b} ({cov.at[top_b, b]}).")
+        if cov[a].max() and cov[b].max():
+            top_a, top_b = cov[a].idxmax(), cov[b].idxmax()
+            out.append(f"The most frequent theme is {top_a} in {a} ({cov.at[top_a, a]} tasks) and {top_b} in {b} "
+                       f"({cov.at[top_b, b]}).")
     for role in ("lead", "responsible"):
         compared = pairs[pairs.compared_role == role] if len(pairs) else pairs
         if len(compared):

@@ -197,7 +197,7 @@ class _Fix:
         if c.action == "add":
             return self.add(i, t)
         if c.action == "theme":
-            return self.set_themes(i, t)
+            return self.set_themes(t)
         j = self.find_mention(t)
         m = t.mentions[j]
         before = _mention_str(ex, m)
@@ -239,15 +239,18 @@ class _Fix:
         ex = self.with_task(i, replace(t, mentions=(*t.mentions, m)))
         return self.done(ex, t.key, "—", _mention_str(ex, m))
 
-    def set_themes(self, i: int, t: Task) -> Extraction:
-        """The task's one or two themes, as the curator names them (name or label)."""
+    def set_themes(self, t: Task) -> Extraction:
+        """The task's one or two themes, as the curator names them (name or label), main
+        first; a table row that restates a body task is the same task, so both get them."""
         try:
             themes = named_themes(self.c.value)
         except ValueError as exc:
             raise _Stale(str(exc)) from None
-        if set(themes) == set(t.themes):
+        if themes == t.themes:
             raise _Stale(f"task {t.key} already has that theme: the correction changes nothing")
-        ex = self.with_task(i, replace(t, themes=themes))
+        body = t.restates or t.key
+        tasks = tuple(replace(x, themes=themes) if body in (x.key, x.restates) else x for x in self.ex.tasks)
+        ex = replace(self.ex, tasks=tasks)
         return self.done(ex, t.key, "、".join(_short(x) for x in t.themes), "、".join(_short(x) for x in themes))
 
     def split(self, m: Mention) -> tuple[Mention, ...]:

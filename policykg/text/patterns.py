@@ -58,11 +58,6 @@ STRONG_UNIT_END_RE = re.compile(
     r"(?:局|委|办|部|厅|院|中心|会|政府|党委|单位|部门|公司|队|组|所|站|社|联|协|校|关|室|处|科|股|行|集团|国企|指挥部)"
     r"(?:[（(][^()（）]{1,8}[)）])?$"
 )
-#: a department named in running text (报县农业农村局备案, 县疾控中心每季度抽检): a county, city or
-#: province prefix, a short name and a body's ending, not followed by 级 (市级平台)
-DEPARTMENT_IN_TEXT = re.compile(
-    r"(?:省|(?<![城都超门])市|县)[\u4e00-\u9fff]{2,10}?(?:局|厅|委员会|委|办公室|办|中心|部)(?![\u4e00-\u9fff]?级)"
-)
 #: endings that name a person, not a unit
 PERSON_END_RE = re.compile(r"(?:同志|领导|书记|主任|局长|县长|区长|市长|镇长|组长|负责人|干部|人员|专家|群众|农户)$")
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from policykg.text.patterns import DEPARTMENT_IN_TEXT, RESPONSIBILITY_BRACKET
+from policykg.text.patterns import RESPONSIBILITY_BRACKET
 from policykg.text.textview import fold
 
 
@@ -107,25 +107,21 @@ _FIRST_SENTENCE = re.compile(r"[。；;！!？?\n]")
 def theme_names() -> dict[str, str]:
     """Each theme's IRI by the names a person may write for it: its local name
     (IndustryAgriculture) and its labels in either language (产业农业, industry and
-    agriculture), compared in lower case."""
+    agriculture), compared in lower case. th:Unclassified is not a theme and is not here."""
     from rdflib import Graph
     from rdflib.namespace import SKOS
 
+    from policykg.namespace import PKG
     from policykg.paths import ONTOLOGY_DIR, resource
 
     g = Graph().parse(resource(ONTOLOGY_DIR, "themes.ttl"))
     names: dict[str, str] = {}
-    for concept in g.subjects(SKOS.notation, None):
+    for concept in g.subjects(PKG.corePattern, None):
         iri = str(concept)
         names[iri.rsplit("/", 1)[1].lower()] = iri
         for label in g.objects(concept, SKOS.prefLabel):
             names[str(label).lower()] = iri
     return names
-
-
-def theme_scores(text: str) -> dict[str, float]:
-    """Each theme's score over a task's text (see ontology/themes.ttl)."""
-    return _scores(text)[0]
 
 
 def _scores(text: str) -> tuple[dict[str, float], list[str]]:
@@ -160,7 +156,6 @@ def task_themes(text: str, units: Iterable[str] = ()) -> list[str]:
     for name in sorted({fold(u) for u in units}, key=len, reverse=True):
         if len(name) >= 3:
             text = text.replace(name, "")
-    text = DEPARTMENT_IN_TEXT.sub("", text)
     scores, named = _scores(text)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < LEAST:
