@@ -14,16 +14,24 @@ from policykg.text.textview import fold
 
 
 @cache
+def _scheme(filename: str) -> Any:
+    """An ontology scheme file (ontology/*.ttl) as an rdflib Graph, parsed once."""
+    from rdflib import Graph
+
+    from policykg.paths import ONTOLOGY_DIR, resource
+
+    return Graph().parse(resource(ONTOLOGY_DIR, filename))
+
+
+@cache
 def _concept_patterns(filename: str, *properties: str) -> tuple[tuple[Any, ...], ...]:
     """(concept IRI, one compiled pattern or None per property) for each concept of an
     ontology scheme file that has the first property, in skos:notation order."""
-    from rdflib import Graph
     from rdflib.namespace import SKOS
 
     from policykg.namespace import PKG
-    from policykg.paths import ONTOLOGY_DIR, resource
 
-    g = Graph().parse(resource(ONTOLOGY_DIR, filename))
+    g = _scheme(filename)
     rules = []
     for concept, notation in g.subject_objects(SKOS.notation):
         patterns = [g.value(concept, PKG[prop]) for prop in properties]
@@ -108,13 +116,11 @@ def theme_names() -> dict[str, str]:
     """Each theme's IRI by the names a person may write for it: its local name
     (IndustryAgriculture) and its labels in either language (产业农业, industry and
     agriculture), compared in lower case. th:Unclassified is not a theme and is not here."""
-    from rdflib import Graph
     from rdflib.namespace import SKOS
 
     from policykg.namespace import PKG
-    from policykg.paths import ONTOLOGY_DIR, resource
 
-    g = Graph().parse(resource(ONTOLOGY_DIR, "themes.ttl"))
+    g = _scheme("themes.ttl")
     names: dict[str, str] = {}
     for concept in g.subjects(PKG.corePattern, None):
         iri = str(concept)
